@@ -1,0 +1,278 @@
+"""Sentence-level speech-act classification of Arabic news articles.
+
+The pipeline has three separate parts: :func:`~inference.sentences.split_sentences`
+turns an article into sentences with offsets, :meth:`Classifier.predict_proba` labels a
+list of sentences in length-sorted, per-batch-padded batches, and :meth:`Classifier.classify`
+puts the two together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from .labels import ID2LABEL, LABELS
+from .model_folder import ModelFolderError, ModelSettings, check_model_folder
+from .normalization import TextNormalizer
+from .sentences import Sentence, split_sentences
+
+MODEL_ENV_VAR = "SPEECH_ACTS_MODEL"
+DEFAULT_MODEL_DIR = "runs/tiny"
+PRECISIONS = ("auto", "fp32", "fp16", "bf16", "int8")
+
+
+@dataclass(frozen=True)
+class SentencePrediction:
+    """The label of one sentence of an article.
+
+    Attributes:
+        index: Position of the sentence in the article (0 = first).
+        text: The sentence, exactly ``article[start:end]``.
+        start: Character offset of the sentence in the article.
+        end: Character offset just past the sentence.
+        label: The predicted label, one of :data:`~inference.labels.LABELS`.
+        score: The probability of ``label`` (calibrated when the model folder has a temperature).
+        probabilities: The probability of every label.
+    """
+
+    index: int
+    text: str
+    start: int
+    end: int
+    label: str
+    score: float
+    probabilities: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The prediction as a JSON-ready dict."""
+        return asdict(self)
+
+
+def resolve_device(device: str | torch.device = "auto") -> torch.device:
+    """Turn ``"auto"`` into CUDA when available, else CPU; pass anything else through."""
+    if str(device) == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
+
+
+class Classifier:
+    """A loaded speech-act model, ready to label sentences and articles.
+
+    Build it with :meth:`from_pretrained`; it is loaded once, in eval mode, on its device.
+
+    Args:
+        model: A sequence-classification model whose labels are :data:`LABELS`.
+        tokenizer: Its tokenizer.
+        settings: Normalization, maximum length and temperature from the model folder.
+        batch_size: Sentences per forward pass.
+    """
+
+    def __init__(self, model: torch.nn.Module, tokenizer: Any, settings: ModelSettings, batch_size: int = 32):
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.batch_size = batch_size
+        self.normalizer = TextNormalizer.from_dict(settings.normalization)
+        self.device = next(model.parameters()).device
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        model_dir: str | Path,
+        device: str | torch.device = "auto",
+        batch_size: int = 32,
+        precision: str = "auto",
+    ) -> Classifier:
+        """Load a model folder written by training.
+
+        Args:
+            model_dir: The model folder (weights as safetensors, tokenizer, ``speech_acts.json``).
+            device: ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, ``"cuda:1"``…
+            batch_size: Sentences per forward pass.
+            precision: ``"auto"`` (fp16 on CUDA, else the folder's ``precision`` setting, else
+                fp32), ``"fp32"``, ``"fp16"``, ``"bf16"``, or ``"int8"`` (dynamic int8
+                quantization of the linear layers, CPU only).
+
+        Returns:
+            The loaded classifier.
+
+        Raises:
+            ModelFolderError: If the folder is missing, incomplete or holds no safetensors weights.
+            LabelMismatchError: If the model was trained with other labels.
+            ValueError: If ``precision`` is unknown or does not fit the device.
+        """
+        folder = check_model_folder(model_dir)
+        settings = ModelSettings.load(folder)
+        target = resolve_device(device)
+        precision = _resolve_precision(precision, target, settings)
+        dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision, torch.float32)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                folder, local_files_only=True, use_safetensors=True, trust_remote_code=False, dtype=dtype
+            )
+        except (OSError, ValueError) as error:
+            raise ModelFolderError(f"{folder}: cannot load model ({error})") from error
+        model.eval()
+        if precision == "int8":
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        return cls(model.to(target), tokenizer, settings, batch_size=batch_size)
+
+    @torch.inference_mode()
+    def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        """Label probabilities for a list of sentences.
+
+        Identical sentences are computed once; sentences are tokenized once, sorted by token
+        length, and padded per batch only to that batch's longest sentence. Sentences longer
+        than the model's maximum length are truncated and still labeled.
+
+        Args:
+            sentences: Raw sentences (normalization is applied here).
+
+        Returns:
+            An array of shape ``(len(sentences), len(LABELS))``; rows sum to 1.
+        """
+        if not sentences:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        unique: dict[str, int] = {}
+        row_of = [unique.setdefault(sentence, len(unique)) for sentence in sentences]
+        normalized = [self.normalizer(sentence) for sentence in unique]
+        encoded = self.tokenizer(
+            normalized, truncation=True, max_length=self.settings.max_length, return_attention_mask=False
+        )["input_ids"]
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
+        probabilities = np.empty((len(encoded), len(LABELS)), dtype=np.float32)
+        pad_id = self.tokenizer.pad_token_id or 0
+        for first in range(0, len(order), self.batch_size):
+            rows = order[first : first + self.batch_size]
+            width = len(encoded[rows[0]])
+            input_ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+            attention_mask = torch.zeros((len(rows), width), dtype=torch.long)
+            for i, row in enumerate(rows):
+                ids = encoded[row]
+                input_ids[i, : len(ids)] = torch.tensor(ids)
+                attention_mask[i, : len(ids)] = 1
+            logits = self.model(
+                input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device)
+            ).logits
+            scaled = logits.float() / self.settings.temperature
+            probabilities[rows] = torch.softmax(scaled, dim=-1).cpu().numpy()
+        return probabilities[row_of]
+
+    def classify(self, article: str) -> list[SentencePrediction]:
+        """Split an article into sentences and label each.
+
+        Args:
+            article: The article text.
+
+        Returns:
+            One prediction per sentence, in reading order; ``[]`` for an empty or blank article.
+
+        Raises:
+            TypeError: If ``article`` is not a string.
+        """
+        return next(self.classify_many([article]))
+
+    def classify_many(self, articles: Iterable[str], window: int = 2048) -> Iterator[list[SentencePrediction]]:
+        """Label the sentences of many articles, streaming results in input order.
+
+        Articles are gathered until about ``window`` sentences are pending, labeled together
+        (so batches are well filled and sorted by length across articles), then yielded one
+        article at a time; memory stays flat however long the input.
+
+        Args:
+            articles: Article texts; any iterable, consumed lazily.
+            window: Sentences gathered before a round of prediction.
+
+        Yields:
+            For each article, its list of :class:`SentencePrediction`.
+
+        Raises:
+            TypeError: If an article is not a string.
+        """
+        pending: list[list[Sentence]] = []
+        count = 0
+        for article in articles:
+            sentences = split_sentences(article)
+            pending.append(sentences)
+            count += len(sentences)
+            if count >= window:
+                yield from self._label(pending)
+                pending, count = [], 0
+        if pending:
+            yield from self._label(pending)
+
+    def _label(self, articles: list[list[Sentence]]) -> Iterator[list[SentencePrediction]]:
+        probabilities = self.predict_proba([s.text for sentences in articles for s in sentences])
+        row = 0
+        for sentences in articles:
+            predictions = []
+            for index, sentence in enumerate(sentences):
+                probs = probabilities[row]
+                best = int(probs.argmax())
+                predictions.append(
+                    SentencePrediction(
+                        index=index,
+                        text=sentence.text,
+                        start=sentence.start,
+                        end=sentence.end,
+                        label=ID2LABEL[best],
+                        score=float(probs[best]),
+                        probabilities={label: float(p) for label, p in zip(LABELS, probs)},
+                    )
+                )
+                row += 1
+            yield predictions
+
+
+def _resolve_precision(precision: str, device: torch.device, settings: ModelSettings) -> str:
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if precision == "auto":
+        return "fp16" if device.type == "cuda" else settings.cpu_precision
+    if precision == "int8" and device.type != "cpu":
+        raise ValueError("precision 'int8' (dynamic quantization) runs on the CPU only")
+    return precision
+
+
+@lru_cache(maxsize=4)
+def _cached_classifier(model_dir: str) -> Classifier:
+    return Classifier.from_pretrained(model_dir)
+
+
+def classify(article: str, model: str | Path | Classifier | None = None) -> list[SentencePrediction]:
+    """Label every sentence of an article with a cached classifier.
+
+    Args:
+        article: The article text.
+        model: A :class:`Classifier`, or a model folder; by default the folder named by the
+            ``SPEECH_ACTS_MODEL`` environment variable, else ``runs/tiny``. A folder is loaded
+            once and reused by later calls.
+
+    Returns:
+        One :class:`SentencePrediction` per sentence.
+
+    Raises:
+        TypeError: If ``article`` is not a string.
+        ModelFolderError: If no trained model is found; the message says how to train one.
+    """
+    if isinstance(model, Classifier):
+        return model.classify(article)
+    folder = Path(model or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR)
+    if not folder.exists():
+        raise ModelFolderError(
+            f"{folder}: no trained model here. Train one with "
+            "`python -m training.train --config configs/tiny.yaml`, or pass a model folder "
+            f"(or set {MODEL_ENV_VAR})."
+        )
+    return _cached_classifier(str(folder.resolve())).classify(article)

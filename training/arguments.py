@@ -1,0 +1,163 @@
+"""Training configuration: YAML files with flat keys, parsed by ``HfArgumentParser``.
+
+Keys use Hugging Face's own names (those of ``run_classification.py`` and
+``TrainingArguments``). An unknown key fails with its name. Single keys can be overridden
+on the command line: ``--num_train_epochs 1 --output_dir runs/try``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+import yaml
+from transformers import HfArgumentParser, TrainingArguments
+
+from inference import DEFAULT_MAX_LENGTH
+from inference.normalization import DEFAULT_ARABERT_MODEL, NORMALIZERS
+
+
+class ConfigError(ValueError):
+    """A training configuration that cannot be used, naming the file and key."""
+
+
+@dataclass
+class ModelArguments:
+    """Which model to fine-tune, or how to build one from scratch."""
+
+    model_name_or_path: str | None = field(
+        default=None,
+        metadata={"help": "Hub id or local folder of a pretrained BERT (e.g. aubmindlab/bert-base-arabertv02). "
+                  "Leave empty to build a small BERT from scratch (see config_overrides)."},
+    )
+    tokenizer_name: str | None = field(
+        default=None, metadata={"help": "Tokenizer to use if not the model's own."}
+    )
+    config_overrides: str | None = field(
+        default=None,
+        metadata={"help": "From scratch only: BertConfig overrides, e.g. "
+                  "'hidden_size=256,num_hidden_layers=4,num_attention_heads=4,intermediate_size=1024'."},
+    )
+    tokenizer_vocab_size: int = field(
+        default=8000, metadata={"help": "From scratch only: WordPiece vocabulary size trained on the train split."}
+    )
+    normalization: str = field(
+        default="arabert", metadata={"help": f"Text normalization, one of {NORMALIZERS}."}
+    )
+    arabert_model_name: str | None = field(
+        default=None,
+        metadata={"help": "AraBERT preprocessing variant; by default derived from model_name_or_path, "
+                  f"else {DEFAULT_ARABERT_MODEL}."},
+    )
+
+    def __post_init__(self) -> None:
+        if self.normalization not in NORMALIZERS:
+            raise ValueError(f"normalization must be one of {NORMALIZERS}, got {self.normalization!r}")
+        if self.arabert_model_name is None:
+            name = (self.model_name_or_path or "").rstrip("/").split("/")[-1]
+            self.arabert_model_name = name if "arabert" in name.lower() else DEFAULT_ARABERT_MODEL
+
+
+@dataclass
+class DataTrainingArguments:
+    """Which data to train and evaluate on."""
+
+    train_file: str = field(default="seeds/corpus/train.jsonl", metadata={"help": "Corpus JSONL, or flat CSV/JSONL."})
+    validation_file: str = field(default="seeds/corpus/dev.jsonl", metadata={"help": "Used for model selection."})
+    test_file: str | None = field(default="seeds/corpus/test.jsonl", metadata={"help": "Scored after training."})
+    text_column_name: str = field(default="text", metadata={"help": "Flat files: the sentence column."})
+    label_column_name: str = field(default="label", metadata={"help": "Flat files: the label column."})
+    max_seq_length: int = field(
+        default=DEFAULT_MAX_LENGTH, metadata={"help": "Sentences are truncated to this many tokens."}
+    )
+    max_train_samples: int | None = field(default=None, metadata={"help": "Use only the first N train sentences."})
+
+
+@dataclass
+class ObjectiveArguments:
+    """Loss, model selection and calibration settings."""
+
+    class_weighting: bool = field(
+        default=True, metadata={"help": "Weight the loss by inverse label frequency in the train split."}
+    )
+    early_stopping_patience: int | None = field(
+        default=None, metadata={"help": "Stop after this many evaluations without improvement (needs "
+                                "load_best_model_at_end)."}
+    )
+    calibrate: bool = field(
+        default=True, metadata={"help": "Fit a softmax temperature on the validation split after training."}
+    )
+
+
+ARGUMENT_CLASSES = (ModelArguments, DataTrainingArguments, ObjectiveArguments, TrainingArguments)
+
+
+def parse_overrides(tokens: list[str]) -> dict[str, Any]:
+    """Turn ``["--key", "value", "--other=value"]`` into a dict of YAML-typed values.
+
+    Raises:
+        ConfigError: On a token that is not ``--key value`` or ``--key=value``.
+    """
+    overrides: dict[str, Any] = {}
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if not token.startswith("--") or len(token) == 2:
+            raise ConfigError(f"expected --key value, got {token!r}")
+        key, equals, value = token[2:].partition("=")
+        if not equals:
+            position += 1
+            if position == len(tokens):
+                raise ConfigError(f"--{key} needs a value")
+            value = tokens[position]
+        overrides[key] = yaml.safe_load(value) if value != "" else None
+        position += 1
+    return overrides
+
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read a YAML config, apply overrides, and pick mixed precision on a GPU.
+
+    On CUDA, unless the config sets ``fp16`` or ``bf16``, bf16 is used where supported,
+    else fp16; the same file therefore runs on CPU and GPU.
+
+    Raises:
+        ConfigError: If the file is missing, not YAML, or not a mapping of keys to values.
+    """
+    path = Path(path)
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML ({error})") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys to values")
+    config.update(overrides or {})
+    if torch.cuda.is_available() and not config.get("use_cpu") and "fp16" not in config and "bf16" not in config:
+        config["bf16" if torch.cuda.is_bf16_supported() else "fp16"] = True
+    return config
+
+
+def parse_config(
+    config: dict[str, Any], source: str = "config"
+) -> tuple[ModelArguments, DataTrainingArguments, ObjectiveArguments, TrainingArguments]:
+    """Parse a config dict into the four argument dataclasses.
+
+    Args:
+        config: Flat keys, as read by :func:`load_config`.
+        source: Named in error messages (the YAML file's path).
+
+    Raises:
+        ConfigError: On an unknown key (named) or an invalid value.
+    """
+    known = {f for cls in ARGUMENT_CLASSES for f in cls.__dataclass_fields__}
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s): {', '.join(unknown)}")
+    try:
+        return HfArgumentParser(ARGUMENT_CLASSES).parse_dict(config)
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"{source}: {error}") from None
