@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the batch command; returns the process exit status (1 if any record failed)."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_intermixed_args(argv)
     if args.resume and args.output is None:
         print("error: --resume needs --output", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors import SafetensorError
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from .labels import ID2LABEL, LABELS
@@ -121,7 +122,7 @@ class Classifier:
             model = AutoModelForSequenceClassification.from_pretrained(
                 folder, local_files_only=True, use_safetensors=True, trust_remote_code=False, dtype=dtype
             )
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, SafetensorError) as error:
             raise ModelFolderError(f"{folder}: cannot load model ({error})") from error
         model.eval()
         if precision == "int8":

@@ -94,6 +94,16 @@ class ObjectiveArguments:
 ARGUMENT_CLASSES = (ModelArguments, DataTrainingArguments, ObjectiveArguments, TrainingArguments)
 
 
+def _coerce(value: Any) -> Any:
+    """YAML 1.1 reads ``2e-5`` as a string; read such strings as the numbers they are."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
 def parse_overrides(tokens: list[str]) -> dict[str, Any]:
     """Turn ``["--key", "value", "--other=value"]`` into a dict of YAML-typed values.
 
@@ -112,7 +122,7 @@ def parse_overrides(tokens: list[str]) -> dict[str, Any]:
             if position == len(tokens):
                 raise ConfigError(f"--{key} needs a value")
             value = tokens[position]
-        overrides[key] = yaml.safe_load(value) if value != "" else None
+        overrides[key] = _coerce(yaml.safe_load(value)) if value != "" else None
         position += 1
     return overrides
 
@@ -135,7 +145,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> di
         raise ConfigError(f"{path}: not valid YAML ({error})") from None
     if not isinstance(config, dict):
         raise ConfigError(f"{path}: expected a mapping of keys to values")
-    config.update(overrides or {})
+    config = {key: _coerce(value) for key, value in {**config, **(overrides or {})}.items()}
     if torch.cuda.is_available() and not config.get("use_cpu") and "fp16" not in config and "bf16" not in config:
         config["bf16" if torch.cuda.is_bf16_supported() else "fp16"] = True
     return config

@@ -1,0 +1,51 @@
+"""Shared fixtures: the seed article and real tiny models built in temp dirs (no hub)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inference import ModelSettings, TextNormalizer
+from training.scratch import build_bert_classifier, train_wordpiece_tokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ARTICLE = ROOT / "seeds" / "000_b10947e7783b1602.txt"
+CORPUS_DIR = ROOT / "seeds" / "corpus"
+
+ARABIC_SENTENCES = [
+    "طالبت النقابة الحكومة بصرف الأجور المتأخرة قبل نهاية الشهر.",
+    "حذّر خبراء الأرصاد من سيول جارفة في المناطق المنخفضة.",
+    "رفضت الحركة المقترح المصري الجديد لوقف إطلاق النار.",
+    "افتتح الوزير مستشفى جديداً في المدينة صباح الأحد.",
+    "وقال المتحدث إن الاجتماع سيعقد الأسبوع المقبل في القاهرة.",
+    "لن نقبل بأي اتفاق لا يضمن عودة النازحين إلى منازلهم.",
+    "توعّد قائد الجيش بالرد على أي هجوم يستهدف المواقع الحدودية.",
+    "ناشدت المنظمة المانحين تقديم مساعدات عاجلة للاجئين.",
+]
+
+
+def build_random_model(folder: Path, hidden_size: int = 32, max_length: int = 64) -> Path:
+    """A real (randomly initialized) BERT classifier folder with a trained WordPiece tokenizer."""
+    normalizer = TextNormalizer()
+    texts = [normalizer(text) for text in ARABIC_SENTENCES + SEED_ARTICLE.read_text(encoding="utf-8").splitlines()]
+    tokenizer = train_wordpiece_tokenizer(texts * 3, vocab_size=600)
+    model = build_bert_classifier(
+        tokenizer,
+        f"hidden_size={hidden_size},num_hidden_layers=2,num_attention_heads=2,intermediate_size={2 * hidden_size}",
+        max_positions=max_length,
+    )
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    ModelSettings(normalization=normalizer.to_dict(), max_length=max_length).save(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def random_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_random_model(tmp_path_factory.mktemp("random_model"))

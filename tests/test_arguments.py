@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+
+from training.arguments import ConfigError, load_config, parse_config, parse_overrides
+
+CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml"))
+
+
+def test_there_are_configs():
+    assert {path.name for path in CONFIGS} >= {"tiny.yaml", "arabert.yaml"}
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
+def test_every_config_parses(path):
+    model_args, data_args, objective_args, training_args = parse_config(load_config(path), str(path))
+    assert data_args.max_seq_length == 128
+    assert training_args.metric_for_best_model == "macro_f1"
+    assert training_args.load_best_model_at_end
+    assert objective_args.class_weighting
+    assert model_args.arabert_model_name == "bert-base-arabertv02"
+
+
+def test_arabert_config_names_the_hub_model():
+    model_args, *_ = parse_config(load_config(Path("configs/arabert.yaml")))
+    assert model_args.model_name_or_path == "aubmindlab/bert-base-arabertv02"
+
+
+def test_unknown_key_fails_with_its_name(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("output_dir: runs/x\nlearning_rat: 0.1\n")
+    with pytest.raises(ConfigError, match=r"bad\.yaml: unknown key\(s\): learning_rat"):
+        parse_config(load_config(path), str(path))
+
+
+def test_bad_value_names_the_file(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("normalization: farasa\n")
+    with pytest.raises(ConfigError, match="bad.yaml.*farasa"):
+        parse_config(load_config(path), str(path))
+
+
+def test_not_a_mapping_or_missing_file(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_overrides_are_typed_and_win():
+    overrides = parse_overrides(["--num_train_epochs", "1", "--learning_rate=5e-5", "--class_weighting", "false"])
+    assert overrides == {"num_train_epochs": 1, "learning_rate": 5e-5, "class_weighting": False}
+    config = load_config(Path("configs/tiny.yaml"), overrides)
+    _, _, objective_args, training_args = parse_config(config)
+    assert training_args.num_train_epochs == 1 and not objective_args.class_weighting
+
+
+@pytest.mark.parametrize("tokens", [["num_train_epochs", "1"], ["--seed"]])
+def test_malformed_overrides(tokens):
+    with pytest.raises(ConfigError):
+        parse_overrides(tokens)
