@@ -18,7 +18,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .batch import annotate, completed_ids, read_articles
-from .classifier import DEFAULT_MODEL_DIR, MODEL_ENV_VAR, PRECISIONS, Classifier
+from .classifier import DEFAULT_MODEL_DIR, MODEL_ENV_VAR, PRECISIONS, Classifier, SentencePrediction
 from .html_view import HtmlWriter
 from .model_folder import ModelFolderError
 
@@ -40,11 +40,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", "-o", type=Path, help="JSONL output file (default: stdout)")
     parser.add_argument("--resume", action="store_true", help="skip ids already complete in --output")
     parser.add_argument("--html", type=Path, help="also write a colored HTML view of the articles here")
+    parser.add_argument(
+        "--format", choices=("jsonl", "table"), default="jsonl",
+        help="what to print on stdout when --output is not given; 'table' prints a readable line per sentence "
+        "(with --output, the table is printed in addition to the JSONL file)",
+    )
     parser.add_argument("--batch-size", type=int, default=32, help="sentences per forward pass (default: 32)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N (default: auto)")
     parser.add_argument("--precision", default="auto", choices=PRECISIONS, help="default: auto")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
+
+
+def format_table(article_id: str, predictions: list[SentencePrediction], width: int = 90) -> str:
+    """A readable block for one article: position, label, score and the sentence."""
+    lines = [f"== {article_id}"]
+    for p in predictions:
+        text = p.text if len(p.text) <= width else p.text[: width - 1] + "…"
+        lines.append(f"{p.index:>3}  {p.label:<10}  {p.score:.2f}  {text}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = tqdm(unit=" articles", disable=args.no_progress, file=sys.stderr)
     with contextlib.ExitStack() as stack:
         if args.output is None:
-            sink = sys.stdout
+            sink = sys.stdout if args.format == "jsonl" else stack.enter_context(open(os.devnull, "w"))
         else:
             args.output.parent.mkdir(parents=True, exist_ok=True)
             sink = stack.enter_context(args.output.open("a" if args.resume else "w", encoding="utf-8"))
@@ -73,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
 
         def on_article(article, predictions) -> None:
             progress.update()
+            if args.format == "table":
+                progress.write(format_table(article.id, predictions), file=sys.stdout)
             if html:
                 html.add(article.id, article.text, predictions)
 

@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_ARTICLE = ROOT / "seeds" / "000_b10947e7783b1602.txt"
 CORPUS_DIR = ROOT / "seeds" / "corpus"
 
+FAST = ["--num_train_epochs", "1", "--max_train_samples", "300", "--per_device_train_batch_size", "16",
+        "--logging_steps", "1000", "--disable_tqdm", "true"]
+
 ARABIC_SENTENCES = [
     "طالبت النقابة الحكومة بصرف الأجور المتأخرة قبل نهاية الشهر.",
     "حذّر خبراء الأرصاد من سيول جارفة في المناطق المنخفضة.",
@@ -49,3 +52,15 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def random_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_random_model(tmp_path_factory.mktemp("random_model"))
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A real model trained for one quick epoch on part of the corpus, and its metrics."""
+    from training.train import main as train
+
+    output = tmp_path_factory.mktemp("tiny_run")
+    metrics = train(["--config", str(ROOT / "configs/tiny.yaml"), "--output_dir", str(output), *FAST,
+                     "--config_overrides", "hidden_size=64,num_hidden_layers=2,num_attention_heads=2,"
+                     "intermediate_size=128", "--tokenizer_vocab_size", "2000"])
+    return output, metrics

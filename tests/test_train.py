@@ -9,19 +9,7 @@ from inference import LABELS, Classifier, ModelSettings
 from training.scratch import build_bert_classifier, train_wordpiece_tokenizer
 from training.train import main as train
 
-from .conftest import ARABIC_SENTENCES, CORPUS_DIR
-
-FAST = ["--num_train_epochs", "1", "--max_train_samples", "300", "--per_device_train_batch_size", "16",
-        "--logging_steps", "1000", "--disable_tqdm", "true"]
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    output = tmp_path_factory.mktemp("tiny_run")
-    metrics = train(["--config", "configs/tiny.yaml", "--output_dir", str(output), *FAST,
-                     "--config_overrides", "hidden_size=64,num_hidden_layers=2,num_attention_heads=2,"
-                     "intermediate_size=128", "--tokenizer_vocab_size", "2000"])
-    return output, metrics
+from .conftest import ARABIC_SENTENCES, CORPUS_DIR, FAST
 
 
 def test_model_folder_describes_itself(tiny_run):
@@ -36,7 +24,7 @@ def test_model_folder_describes_itself(tiny_run):
     assert settings.max_length == 128 and settings.normalization["name"] == "arabert"
     assert settings.temperature == pytest.approx(metrics["temperature"]) and settings.temperature > 0
     saved = yaml.safe_load((output / "training_config.yaml").read_text())
-    assert saved["config"]["num_train_epochs"] == 1 and saved["resolved"]["config_file"] == "configs/tiny.yaml"
+    assert saved["config"]["num_train_epochs"] == 1 and saved["resolved"]["config_file"].endswith("configs/tiny.yaml")
 
 
 def test_metrics_cover_splits_baselines_and_calibration(tiny_run):

@@ -152,7 +152,8 @@ def duplicate_problems(articles: list[dict[str, Any]], sentences: list[CorpusSen
     seen_ids: dict[str, str] = {}
     for article in articles:
         if article["id"] in seen_ids:
-            problems.append(f"article id {article['id']!r} in {article['_split']} repeats one in {seen_ids[article['id']]}")
+            first = seen_ids[article["id"]]
+            problems.append(f"article id {article['id']!r} in {article['_split']} repeats one in {first}")
         seen_ids[article["id"]] = article["_split"]
     for i, j, similarity in near_duplicates([s.text for s in sentences]):
         a, b = sentences[i], sentences[j]
@@ -173,7 +174,9 @@ def target_problems(stats: CorpusStats) -> list[str]:
         "topics": len(stats.topics),
         "actors": len(stats.actors),
     }
-    problems = [f"target not met: {name} = {found[name]} < {TARGETS[name]}" for name in found if found[name] < TARGETS[name]]
+    problems = [
+        f"target not met: {name} = {found[name]} < {TARGETS[name]}" for name in found if found[name] < TARGETS[name]
+    ]
     for label, share in stats.indirect.items():
         if share < TARGETS["indirect_share"]:
             problems.append(f"target not met: indirect {label} share {share:.1%} < {TARGETS['indirect_share']:.0%}")

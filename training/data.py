@@ -152,8 +152,7 @@ def _flat_rows(path: Path) -> Iterator[tuple[int, Any]]:
     if path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as handle:
             # Line numbers count the header as line 1.
-            for number, row in enumerate(csv.DictReader(handle), start=2):
-                yield number, row
+            yield from enumerate(csv.DictReader(handle), start=2)
     else:
         yield from read_jsonl(path)
 

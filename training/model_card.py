@@ -59,13 +59,16 @@ def write_model_card(
         f"({model_args.arabert_model_name})\n- Maximum length: {data_args.max_seq_length} tokens\n"
         f"- Softmax temperature (fitted on validation): {metrics['temperature']:.3f}\n",
         "## Data\n",
-        "| split | file | sentences | " + " | ".join(LABELS) + " |\n|" + "---|" * (3 + len(LABELS)) + "\n" + data_rows + "\n",
+        "| split | file | sentences | " + " | ".join(LABELS) + " |\n|" + "---|" * (3 + len(LABELS)) + "\n"
+        + data_rows + "\n",
     ]
     for split in ("validation", "test"):
         if split in metrics:
             table = format_report_markdown({"this model": metrics[split], **metrics["baselines"].get(split, {})})
             ece = metrics[split].get("ece_uncalibrated")
-            note = f"\nECE before calibration: {ece:.3f}; after: {metrics[split]['ece']:.3f}.\n" if ece is not None else ""
+            note = ""
+            if ece is not None:
+                note = f"\nECE before calibration: {ece:.3f}; after: {metrics[split]['ece']:.3f}.\n"
             sections.append(f"## Results: {split}\n\n{table}\n{note}")
     sections += [
         "Baselines: `keyword` (cue-verb lexicon, refusal > warning > demand), `tfidf_logreg` (TF-IDF "
