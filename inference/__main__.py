@@ -15,7 +15,9 @@ import os
 import sys
 from pathlib import Path
 
+import torch
 from tqdm import tqdm
+from transformers.utils import logging as transformers_logging
 
 from .batch import annotate, completed_ids, read_articles
 from .classifier import DEFAULT_MODEL_DIR, MODEL_ENV_VAR, PRECISIONS, Classifier, SentencePrediction
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--batch-size", type=int, default=32, help="sentences per forward pass (default: 32)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N (default: auto)")
     parser.add_argument("--precision", default="auto", choices=PRECISIONS, help="default: auto")
+    parser.add_argument("--threads", type=int, help="CPU threads for torch (default: torch's choice, all cores)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
@@ -67,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.resume and args.output is None:
         print("error: --resume needs --output", file=sys.stderr)
         return 2
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    transformers_logging.disable_progress_bar()  # the command shows its own progress bar
     try:
         classifier = Classifier.from_pretrained(
             args.model, device=args.device, batch_size=args.batch_size, precision=args.precision

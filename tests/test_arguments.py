@@ -61,3 +61,10 @@ def test_overrides_are_typed_and_win():
 def test_malformed_overrides(tokens):
     with pytest.raises(ConfigError):
         parse_overrides(tokens)
+
+
+def test_yaml_no_stays_a_word_for_strategy_keys(tmp_path):
+    path = tmp_path / "no.yaml"
+    path.write_text("eval_strategy: no\nsave_strategy: no\nload_best_model_at_end: false\n")
+    _, _, _, training_args = parse_config(load_config(path), str(path))
+    assert training_args.eval_strategy == "no" and training_args.load_best_model_at_end is False

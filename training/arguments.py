@@ -163,10 +163,15 @@ def parse_config(
     Raises:
         ConfigError: On an unknown key (named) or an invalid value.
     """
-    known = {f for cls in ARGUMENT_CLASSES for f in cls.__dataclass_fields__}
-    unknown = sorted(set(config) - known)
+    fields = {name: f for cls in ARGUMENT_CLASSES for name, f in cls.__dataclass_fields__.items()}
+    unknown = sorted(set(config) - set(fields))
     if unknown:
         raise ConfigError(f"{source}: unknown key(s): {', '.join(unknown)}")
+    # YAML 1.1 reads `eval_strategy: no` as False; give non-boolean fields their word back.
+    config = {
+        key: ("yes" if value else "no") if isinstance(value, bool) and "bool" not in str(fields[key].type) else value
+        for key, value in config.items()
+    }
     try:
         return HfArgumentParser(ARGUMENT_CLASSES).parse_dict(config)
     except (ValueError, TypeError) as error:
