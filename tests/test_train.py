@@ -65,3 +65,13 @@ def test_arabert_config_with_a_local_stand_in_for_the_hub_model(tmp_path, seed_t
 
 def test_corpus_files_are_the_defaults():
     assert (CORPUS_DIR / "train.jsonl").is_file()
+
+
+def test_training_is_reproducible_with_a_fixed_seed_and_tokenizer(tmp_path):
+    args = ["--config", "configs/tiny.yaml", *FAST, "--max_train_samples", "120", "--tokenizer_vocab_size", "800",
+            "--config_overrides", "hidden_size=32,num_hidden_layers=1,num_attention_heads=2,intermediate_size=64"]
+    first = train([*args, "--output_dir", str(tmp_path / "one")])
+    # The WordPiece trainer breaks ties in no fixed order, so the second run reuses the first tokenizer.
+    second = train([*args, "--output_dir", str(tmp_path / "two"), "--tokenizer_name", str(tmp_path / "one")])
+    assert first["validation"] == second["validation"] and first["temperature"] == second["temperature"]
+    assert (tmp_path / "one/model.safetensors").read_bytes() == (tmp_path / "two/model.safetensors").read_bytes()

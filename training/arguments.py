@@ -33,7 +33,9 @@ class ModelArguments:
                   "Leave empty to build a small BERT from scratch (see config_overrides)."},
     )
     tokenizer_name: str | None = field(
-        default=None, metadata={"help": "Tokenizer to use if not the model's own."}
+        default=None,
+        metadata={"help": "Tokenizer to use if not the model's own; from scratch, a saved tokenizer to reuse "
+                  "instead of training one (makes runs repeatable)."},
     )
     config_overrides: str | None = field(
         default=None,

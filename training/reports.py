@@ -48,10 +48,9 @@ def classification_report(
     return report
 
 
-def format_report_table(reports: dict[str, dict[str, Any]]) -> str:
-    """A plain-text table, one row per system: accuracy, macro-F1, F1 per label, ECE."""
-    header = ["system", "accuracy", "macro-F1", *(f"F1 {label}" for label in LABELS), "ECE"]
-    rows = [header]
+def _report_rows(reports: dict[str, dict[str, Any]]) -> list[list[str]]:
+    """Header and one row per system: accuracy, macro-F1, F1 per label, ECE."""
+    rows = [["system", "accuracy", "macro-F1", *(f"F1 {label}" for label in LABELS), "ECE"]]
     for name, report in reports.items():
         ece = report.get("ece")
         rows.append(
@@ -59,20 +58,21 @@ def format_report_table(reports: dict[str, dict[str, Any]]) -> str:
              *(f"{report['per_class'][label]['f1']:.3f}" for label in LABELS),
              "-" if ece is None else f"{ece:.3f}"]
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    return rows
+
+
+def format_report_table(reports: dict[str, dict[str, Any]]) -> str:
+    """A plain-text table, one row per system: accuracy, macro-F1, F1 per label, ECE."""
+    rows = _report_rows(reports)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
 def format_report_markdown(reports: dict[str, dict[str, Any]]) -> str:
     """The same table as :func:`format_report_table`, as Markdown."""
-    header = ["system", "accuracy", "macro-F1", *(f"F1 {label}" for label in LABELS), "ECE"]
+    header, *rows = _report_rows(reports)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for name, report in reports.items():
-        ece = report.get("ece")
-        cells = [name, f"{report['accuracy']:.3f}", f"{report['macro_f1']:.3f}",
-                 *(f"{report['per_class'][label]['f1']:.3f}" for label in LABELS),
-                 "-" if ece is None else f"{ece:.3f}"]
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)

@@ -48,7 +48,12 @@ from .scratch import build_bert_classifier, train_wordpiece_tokenizer
 
 
 def build_tokenizer_and_model(model_args, max_seq_length: int, train_texts: list[str]):
-    """The tokenizer and classifier to fine-tune: pretrained if named, else built from scratch."""
+    """The tokenizer and classifier to fine-tune: pretrained if named, else built from scratch.
+
+    From scratch, the tokenizer is ``tokenizer_name`` if given, else a WordPiece vocabulary
+    trained on the train split. ``tokenizers``' trainer breaks frequency ties in no fixed
+    order, so pass the tokenizer of an earlier run to make a from-scratch run repeatable.
+    """
     if model_args.model_name_or_path:
         tokenizer = AutoTokenizer.from_pretrained(model_args.tokenizer_name or model_args.model_name_or_path)
         model = AutoModelForSequenceClassification.from_pretrained(
@@ -60,7 +65,10 @@ def build_tokenizer_and_model(model_args, max_seq_length: int, train_texts: list
             trust_remote_code=False,
         )
         return tokenizer, model
-    tokenizer = train_wordpiece_tokenizer(train_texts, vocab_size=model_args.tokenizer_vocab_size)
+    if model_args.tokenizer_name:
+        tokenizer = AutoTokenizer.from_pretrained(model_args.tokenizer_name)
+    else:
+        tokenizer = train_wordpiece_tokenizer(train_texts, vocab_size=model_args.tokenizer_vocab_size)
     return tokenizer, build_bert_classifier(tokenizer, model_args.config_overrides, max_positions=max_seq_length)
 
 
