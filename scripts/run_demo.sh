@@ -9,4 +9,4 @@ export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
 python -m training.corpus check
 python -m training.train --config configs/tiny.yaml --disable_tqdm true
 python -m inference --model runs/tiny seeds/000_b10947e7783b1602.txt \
-  --output runs/seed_predictions.jsonl --html runs/seed.html --format table
+  --output runs/seed_predictions.jsonl --html runs/seed.html --format table --no-progress
