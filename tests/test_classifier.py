@@ -58,7 +58,10 @@ def test_classify_many_streams_in_input_order(classifier, seed_text):
     articles = [seed_text, "", "رفضت النقابة العرض. وحذّرت من إضراب شامل.", seed_text]
     results = list(classifier.classify_many(iter(articles), window=8))
     assert [len(r) for r in results] == [15, 0, 2, 15]
-    assert [p.to_dict() for p in results[0]] == [p.to_dict() for p in results[3]]
+    # Same article in another window: other batch shapes, so equal up to float rounding.
+    for first, again in zip(results[0], results[3]):
+        assert (first.index, first.text, first.start, first.end) == (again.index, again.text, again.start, again.end)
+        assert first.probabilities == pytest.approx(again.probabilities, abs=1e-5)
     assert results[2][1].text == "وحذّرت من إضراب شامل."
 
 
