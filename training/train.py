@@ -38,10 +38,10 @@ from transformers import (
 
 from inference import ID2LABEL, LABEL2ID, LABELS, ModelSettings, TextNormalizer
 
-from .arguments import load_config, parse_config, parse_overrides
+from .arguments import ConfigError, load_config, parse_config, parse_overrides
 from .baselines import baseline_reports
 from .calibration import fit_temperature
-from .data import Example, load_examples
+from .data import DataError, Example, load_examples
 from .model_card import write_model_card
 from .reports import classification_report, format_report_table, load_metric
 from .scratch import build_bert_classifier, train_wordpiece_tokenizer
@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     cli, rest = parser.parse_known_args(argv)
     config = load_config(cli.config, parse_overrides(rest))
     model_args, data_args, objective_args, training_args = parse_config(config, cli.config)
+    if not (data_args.train_file and data_args.validation_file):
+        raise ConfigError(f"{cli.config}: train_file and validation_file are required (selection and calibration)")
     set_seed(training_args.seed)
 
     normalizer = TextNormalizer(model_args.normalization, model_args.arabert_model_name)
@@ -150,9 +152,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         name: classification_report(metric, logits[name], gold[name], temperature=temperature) for name in logits
     }
     metrics["temperature"] = temperature
-    metrics["data"] = {name: dict(Counter(example.label for example in examples)) for name, examples in splits.items()}
-    metrics["data_files"] = {name: path for name, path in files.items() if path}
     labels = {name: [example.label for example in examples] for name, examples in splits.items()}
+    metrics["data"] = {name: dict(Counter(split_labels)) for name, split_labels in labels.items()}
+    metrics["data_files"] = {name: path for name, path in files.items() if path}
     metrics["baselines"] = baseline_reports(metric, texts, labels, seed=training_args.seed)
 
     output_dir = Path(training_args.output_dir)
@@ -181,9 +183,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    from .arguments import ConfigError
-    from .data import DataError
-
     try:
         main()
     except (ConfigError, DataError) as error:
