@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import resource
 import sys
@@ -34,8 +33,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inference import LABELS, Classifier, ModelSettings, TextNormalizer, split_sentences  # noqa: E402
+from inference import LABELS, Classifier, split_sentences  # noqa: E402
 
+CORPUS = ROOT / "seeds" / "corpus"
 ANT_NEWS = ROOT.parent / "shared" / "corpora" / "ant-news" / "ant-news.txt.gz"
 
 
@@ -65,29 +65,22 @@ def read_articles(limit: int, skip: int = 0) -> tuple[list[str], str]:
                     if len(articles) >= limit + skip:
                         break
         return articles[skip:], str(ANT_NEWS)
-    articles = []
-    for split in ("train", "dev", "test"):
-        path = ROOT / "seeds" / "corpus" / f"{split}.jsonl"
-        articles += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    from training.data import load_corpus
+
+    articles = [a["text"] for split in ("train", "dev", "test") for a in load_corpus(CORPUS / f"{split}.jsonl")]
     return articles[skip : skip + limit], "seeds/corpus"
 
 
 def build_random_arabert_size(folder: Path, texts: list[str]) -> Path:
     """A random-weight model folder with AraBERT-base's shape and a locally trained tokenizer."""
-    from transformers import BertConfig, BertForSequenceClassification
+    from training.scratch import build_random_model_folder
 
-    from training.scratch import train_wordpiece_tokenizer
-
-    normalizer = TextNormalizer()
-    tokenizer = train_wordpiece_tokenizer((normalizer(t) for t in texts), vocab_size=64000)
-    config = BertConfig(vocab_size=64000, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
-                        intermediate_size=3072, max_position_embeddings=512, num_labels=len(LABELS),
-                        id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)})
-    torch.manual_seed(0)
-    BertForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    ModelSettings(normalization=normalizer.to_dict(), max_length=128).save(folder)
-    return folder
+    return build_random_model_folder(
+        folder,
+        texts,
+        "vocab_size=64000,hidden_size=768,num_hidden_layers=12,num_attention_heads=12,intermediate_size=3072",
+        vocab_size=64000,
+    )
 
 
 def matmul_peak_gflops(seconds: float = 2.0) -> float:

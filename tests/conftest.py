@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inference import ModelSettings, TextNormalizer
-from training.scratch import build_bert_classifier, train_wordpiece_tokenizer
+from training.scratch import build_random_model_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ARTICLE = ROOT / "seeds" / "000_b10947e7783b1602.txt"
@@ -30,18 +29,15 @@ ARABIC_SENTENCES = [
 
 def build_random_model(folder: Path, hidden_size: int = 32, max_length: int = 64) -> Path:
     """A real (randomly initialized) BERT classifier folder with a trained WordPiece tokenizer."""
-    normalizer = TextNormalizer()
-    texts = [normalizer(text) for text in ARABIC_SENTENCES + SEED_ARTICLE.read_text(encoding="utf-8").splitlines()]
-    tokenizer = train_wordpiece_tokenizer(texts * 3, vocab_size=600)
-    model = build_bert_classifier(
-        tokenizer,
+    texts = ARABIC_SENTENCES + SEED_ARTICLE.read_text(encoding="utf-8").splitlines()
+    return build_random_model_folder(
+        folder,
+        texts * 3,
         f"hidden_size={hidden_size},num_hidden_layers=2,num_attention_heads=2,intermediate_size={2 * hidden_size}",
+        vocab_size=600,
+        max_length=max_length,
         max_positions=max_length,
     )
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    ModelSettings(normalization=normalizer.to_dict(), max_length=max_length).save(folder)
-    return folder
 
 
 @pytest.fixture(scope="session")

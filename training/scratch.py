@@ -15,11 +15,13 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
+import torch
 from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
 from transformers import BertConfig, BertForSequenceClassification, PreTrainedTokenizerFast
 
-from inference import ID2LABEL, LABEL2ID
+from inference import ID2LABEL, LABEL2ID, ModelSettings, TextNormalizer
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 CONTINUATION = "##"
@@ -152,3 +154,35 @@ def build_bert_classifier(
     if config_overrides:
         config.update_from_string(config_overrides)
     return BertForSequenceClassification(config)
+
+
+def build_random_model_folder(
+    folder: str | Path,
+    texts: Iterable[str],
+    config_overrides: str,
+    vocab_size: int,
+    max_length: int = 128,
+    max_positions: int = 512,
+    seed: int = 0,
+) -> Path:
+    """Save a complete model folder with random weights, for tests and speed benchmarks.
+
+    Args:
+        folder: Where to save it.
+        texts: Raw sentences to learn the WordPiece vocabulary from (normalized here).
+        config_overrides: ``BertConfig`` overrides (``vocab_size=…`` fixes the embedding size).
+        vocab_size: Target vocabulary size of the tokenizer.
+        max_length: Maximum sentence length saved in ``speech_acts.json``.
+        max_positions: Position embeddings of the model.
+        seed: Seed of the random weights.
+
+    Returns:
+        The folder, loadable by :meth:`inference.Classifier.from_pretrained`.
+    """
+    normalizer = TextNormalizer()
+    tokenizer = train_wordpiece_tokenizer((normalizer(text) for text in texts), vocab_size=vocab_size)
+    torch.manual_seed(seed)
+    build_bert_classifier(tokenizer, config_overrides, max_positions=max_positions).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    ModelSettings(normalization=normalizer.to_dict(), max_length=max_length).save(folder)
+    return Path(folder)
