@@ -21,13 +21,15 @@ import torch
 from safetensors import SafetensorError
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from .encoding import encode_sentences
 from .labels import ID2LABEL, LABELS
 from .model_folder import ModelFolderError, ModelSettings, check_model_folder
 from .normalization import TextNormalizer
 from .sentences import Sentence, split_sentences
 
 MODEL_ENV_VAR = "SPEECH_ACTS_MODEL"
-DEFAULT_MODEL_DIR = "runs/tiny"
+DEFAULT_MODEL_DIR = Path(__file__).parent / "default_model"
+"""The model shipped inside the package: used when no model is named."""
 PRECISIONS = ("auto", "fp32", "fp16", "bf16", "int8")
 
 
@@ -135,9 +137,27 @@ class Classifier:
                 model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
         return cls(model.to(target), tokenizer, settings, batch_size=batch_size)
 
-    @torch.inference_mode()
+    def encode(self, sentences: Sequence[str]) -> list[list[int]]:
+        """Token ids of raw sentences, prepared as in training (:func:`inference.encoding.encode_sentences`)."""
+        return encode_sentences(sentences, self.tokenizer, self.normalizer, self.settings.max_length)
+
     def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
-        """Label probabilities for a list of sentences.
+        """Calibrated label probabilities for a list of sentences.
+
+        The softmax of :meth:`predict_logits` divided by the folder's temperature.
+
+        Args:
+            sentences: Raw sentences (normalization is applied here).
+
+        Returns:
+            An array of shape ``(len(sentences), len(LABELS))``; rows sum to 1.
+        """
+        logits = torch.from_numpy(self.predict_logits(sentences))
+        return torch.softmax(logits / self.settings.temperature, dim=-1).numpy()
+
+    @torch.inference_mode()
+    def predict_logits(self, sentences: Sequence[str]) -> np.ndarray:
+        """Raw (uncalibrated) label logits for a list of sentences.
 
         Identical sentences are computed once; sentences are tokenized once, sorted by token
         length, and padded per batch only to that batch's longest sentence. Sentences longer
@@ -147,18 +167,15 @@ class Classifier:
             sentences: Raw sentences (normalization is applied here).
 
         Returns:
-            An array of shape ``(len(sentences), len(LABELS))``; rows sum to 1.
+            A float32 array of shape ``(len(sentences), len(LABELS))``.
         """
         if not sentences:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         unique: dict[str, int] = {}
         row_of = [unique.setdefault(sentence, len(unique)) for sentence in sentences]
-        normalized = [self.normalizer(sentence) for sentence in unique]
-        encoded = self.tokenizer(
-            normalized, truncation=True, max_length=self.settings.max_length, return_attention_mask=False
-        )["input_ids"]
+        encoded = self.encode(list(unique))
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
-        probabilities = np.empty((len(encoded), len(LABELS)), dtype=np.float32)
+        scores = np.empty((len(encoded), len(LABELS)), dtype=np.float32)
         pad_id = self.tokenizer.pad_token_id or 0
         for first in range(0, len(order), self.batch_size):
             rows = order[first : first + self.batch_size]
@@ -172,9 +189,8 @@ class Classifier:
             logits = self.model(
                 input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device)
             ).logits
-            scaled = logits.float() / self.settings.temperature
-            probabilities[rows] = torch.softmax(scaled, dim=-1).cpu().numpy()
-        return probabilities[row_of]
+            scores[rows] = logits.float().cpu().numpy()
+        return scores[row_of]
 
     def classify(self, article: str) -> list[SentencePrediction]:
         """Split an article into sentences and label each.
@@ -263,15 +279,15 @@ def classify(article: str, model: str | Path | Classifier | None = None) -> list
     Args:
         article: The article text.
         model: A :class:`Classifier`, or a model folder; by default the folder named by the
-            ``SPEECH_ACTS_MODEL`` environment variable, else ``runs/tiny``. A folder is loaded
-            once and reused by later calls.
+            ``SPEECH_ACTS_MODEL`` environment variable, else the model shipped with the package
+            (:data:`DEFAULT_MODEL_DIR`). A folder is loaded once and reused by later calls.
 
     Returns:
         One :class:`SentencePrediction` per sentence.
 
     Raises:
         TypeError: If ``article`` is not a string.
-        ModelFolderError: If no trained model is found; the message says how to train one.
+        ModelFolderError: If the named model folder is missing; the message says how to train one.
     """
     if isinstance(model, Classifier):
         return model.classify(article)

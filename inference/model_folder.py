@@ -64,6 +64,60 @@ class ModelSettings:
             raise ModelFolderError(f"{path}: malformed settings ({error})") from None
 
 
+def save_model_folder(
+    model: Any,
+    tokenizer: Any,
+    folder: str | Path,
+    settings: ModelSettings,
+    training_config: dict[str, Any] | None = None,
+    metrics: dict[str, Any] | None = None,
+    dtype: str = "float32",
+) -> Path:
+    """Write a model folder that :func:`check_model_folder` and ``Classifier.from_pretrained`` accept.
+
+    The writer beside the reader: safetensors weights, tokenizer, ``config.json`` (labels),
+    ``speech_acts.json``, and optionally ``training_config.yaml`` and ``metrics.json``.
+    Checkpoints (optimizer state) and ``training_args.bin`` (a pickle) left by the ``Trainer``
+    are removed, so the folder holds nothing that would need unpickling.
+
+    Args:
+        model: A ``PreTrainedModel`` whose config carries the labels.
+        tokenizer: Its tokenizer.
+        folder: Where to write.
+        settings: Inference settings for ``speech_acts.json``.
+        training_config: The config as used, for ``training_config.yaml``.
+        metrics: Figures for ``metrics.json``.
+        dtype: ``"float32"``, or ``"float16"`` to halve the weights on disk (shipped models;
+            inference loads them back in the precision it runs in).
+
+    Returns:
+        The folder.
+    """
+    import shutil
+
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    if dtype == "float16":
+        import copy
+
+        model = copy.deepcopy(model).half()
+    model.save_pretrained(path, safe_serialization=True)
+    tokenizer.save_pretrained(path)
+    settings.save(path)
+    for checkpoint in path.glob("checkpoint-*"):
+        shutil.rmtree(checkpoint)
+    (path / "training_args.bin").unlink(missing_ok=True)
+    if training_config is not None:
+        import yaml  # a training dependency; only training writes this file
+
+        (path / "training_config.yaml").write_text(
+            yaml.safe_dump(training_config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
+    if metrics is not None:
+        (path / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def check_model_folder(folder: str | Path) -> Path:
     """Check that a folder holds a complete, safely loadable model.
 

@@ -6,13 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from training.scratch import build_random_model_folder
+from training.random_model import build_random_model_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ARTICLE = ROOT / "seeds" / "000_b10947e7783b1602.txt"
 CORPUS_DIR = ROOT / "seeds" / "corpus"
 
-FAST = ["--num_train_epochs", "1", "--max_train_samples", "300", "--per_device_train_batch_size", "16",
+# The written corpus only: these tests run without the shared news corpus.
+WRITTEN = ["--train_file", str(CORPUS_DIR / "train.jsonl"), "--validation_file", str(CORPUS_DIR / "dev.jsonl"),
+           "--test_file", str(CORPUS_DIR / "test.jsonl")]
+FAST = [*WRITTEN, "--num_train_epochs", "1", "--max_train_samples", "300", "--per_device_train_batch_size", "16",
         "--logging_steps", "1000", "--disable_tqdm", "true"]
 
 ARABIC_SENTENCES = [
@@ -56,7 +59,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     from training.train import main as train
 
     output = tmp_path_factory.mktemp("tiny_run")
-    metrics = train(["--config", str(ROOT / "configs/tiny.yaml"), "--output_dir", str(output), *FAST,
+    metrics = train(["--config", str(ROOT / "configs/scratch.yaml"), "--output_dir", str(output), *FAST,
                      "--config_overrides", "hidden_size=64,num_hidden_layers=2,num_attention_heads=2,"
                      "intermediate_size=128", "--tokenizer_vocab_size", "2000"])
     return output, metrics

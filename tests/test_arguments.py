@@ -4,11 +4,21 @@ import pytest
 
 from training.arguments import ConfigError, load_config, parse_config, parse_overrides
 
-CONFIGS = sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.yaml"))
+CONFIGS = sorted(path for path in (Path(__file__).resolve().parents[1] / "configs").glob("*.yaml")
+                 if not path.name.startswith("pretrain"))
 
 
 def test_there_are_configs():
-    assert {path.name for path in CONFIGS} >= {"tiny.yaml", "arabert.yaml"}
+    assert {path.name for path in CONFIGS} >= {"tiny.yaml", "scratch.yaml", "arabert.yaml"}
+
+
+def test_pretraining_config_parses():
+    from training.pretrain import parse_pretrain_config
+
+    path = Path(__file__).resolve().parents[1] / "configs" / "pretrain_news.yaml"
+    model_args, data_args, run_args, training_args = parse_pretrain_config(load_config(path), str(path))
+    assert data_args.exclude_articles == "seeds/real/heldout.txt" and model_args.embedding_init == "fasttext"
+    assert run_args.save_every_minutes <= 10 and training_args.max_steps > 0
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)

@@ -3,7 +3,6 @@ import numpy as np
 from inference import LABEL2ID, LABELS
 from training.baselines import baseline_reports, keyword_predictions, tfidf_logits, train_tfidf_logreg
 from training.data import load_examples
-from training.reports import load_metric
 
 from .conftest import CORPUS_DIR
 
@@ -28,6 +27,6 @@ def test_baseline_reports_score_every_split_but_train():
     train = ["رفضت الحكومة الخطة.", "طالب العمال بالأجور.", "حذّر الخبراء من الجفاف.", "افتتح الوزير الجسر."]
     texts = {"train": train * 3, "test": ["رفضت النقابة المقترح.", "افتتح المحافظ المدرسة."]}
     labels = {"train": ["refusal", "demand", "warning", "background"] * 3, "test": ["refusal", "background"]}
-    reports = baseline_reports(load_metric(), texts, labels)
+    reports = baseline_reports(texts, labels)
     assert set(reports) == {"test"} and set(reports["test"]) == {"keyword", "tfidf_logreg"}
     assert reports["test"]["keyword"]["accuracy"] == 1.0

@@ -1,7 +1,8 @@
 import json
 
 from inference import LABELS
-from training.evaluate import confusion_matrix, main, span_scores
+from training.evaluate import confusion_matrix, data_name, main
+from training.scoring import span_scores
 
 from .conftest import CORPUS_DIR, ROOT
 
@@ -9,7 +10,7 @@ from .conftest import CORPUS_DIR, ROOT
 def test_evaluate_writes_metrics_picture_and_errors(tiny_run, tmp_path, capsys):
     model, _ = tiny_run
     out = tmp_path / "eval"
-    metrics = main(["--model", str(model), "--data", str(CORPUS_DIR / "dev.jsonl"), "--out", str(out)])
+    metrics = main(["--model", str(model), "--data", str(CORPUS_DIR / "dev.jsonl"), "--out", str(out)])["corpus-dev"]
     written = json.loads((out / "metrics.json").read_text())
     assert written["sentences"] == metrics["sentences"] == 359
     report = written["sentence_level"]
@@ -20,7 +21,8 @@ def test_evaluate_writes_metrics_picture_and_errors(tiny_run, tmp_path, capsys):
     assert written["sentence_splitting"]["f1"] == 1.0
     assert 0 <= written["end_to_end"]["macro_f1"] <= 1
     assert sum(map(sum, written["confusion_matrix"]["counts"])) == 359
-    assert (out / "confusion_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for picture in ("confusion_matrix.png", "reliability.png"):
+        assert (out / picture).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
     correct = sum(written["confusion_matrix"]["counts"][i][i] for i in range(4))
     assert len(errors) == 359 - correct
@@ -34,14 +36,14 @@ def test_evaluate_on_flat_csv(tiny_run, tmp_path):
     model, _ = tiny_run
     data = tmp_path / "flat.csv"
     data.write_text("text,label\nرفضت الحكومة المقترح.,refusal\nحذّرت الأرصاد من السيول.,warning\n", encoding="utf-8")
-    metrics = main(["--model", str(model), "--data", str(data), "--out", str(tmp_path / "o")])
+    metrics = main(["--model", str(model), "--data", str(data), "--out", str(tmp_path / "o")])[data_name(data)]
     assert metrics["sentences"] == 2 and "end_to_end" not in metrics
 
 
 def test_evaluate_on_the_seed_gold(tiny_run, tmp_path):
     model, _ = tiny_run
     metrics = main(["--model", str(model), "--data", str(ROOT / "seeds/000_b10947e7783b1602.gold.jsonl"),
-                    "--out", str(tmp_path / "seed")])
+                    "--out", str(tmp_path / "seed")])["seeds-000_b10947e7783b1602.gold"]
     assert metrics["sentences"] == 15 and metrics["sentence_splitting"]["f1"] == 1.0
 
 

@@ -6,8 +6,9 @@ import pytest
 import yaml
 
 from inference import LABELS, Classifier, ModelSettings
-from training.scratch import build_bert_classifier, train_wordpiece_tokenizer
+from training.scratch import build_bert_classifier
 from training.train import main as train
+from training.wordpiece import train_wordpiece_tokenizer
 
 from .conftest import ARABIC_SENTENCES, CORPUS_DIR, FAST
 
@@ -24,13 +25,14 @@ def test_model_folder_describes_itself(tiny_run):
     assert settings.max_length == 128 and settings.normalization["name"] == "arabert"
     assert settings.temperature == pytest.approx(metrics["temperature"]) and settings.temperature > 0
     saved = yaml.safe_load((output / "training_config.yaml").read_text())
-    assert saved["config"]["num_train_epochs"] == 1 and saved["resolved"]["config_file"].endswith("configs/tiny.yaml")
+    assert saved["config"]["num_train_epochs"] == 1
+    assert saved["resolved"]["config_file"].endswith("configs/scratch.yaml")
 
 
 def test_metrics_cover_splits_baselines_and_calibration(tiny_run):
     output, metrics = tiny_run
     written = json.loads((output / "metrics.json").read_text())
-    for split in ("validation", "test"):
+    for split in ("validation", "test (corpus)"):
         report = written[split]
         assert 0.0 <= report["macro_f1"] <= 1.0
         assert set(report["per_class"]) == set(LABELS)
@@ -38,7 +40,7 @@ def test_metrics_cover_splits_baselines_and_calibration(tiny_run):
         assert set(written["baselines"][split]) == {"keyword", "tfidf_logreg"}
     assert sum(written["data"]["train"].values()) == 300
     card = (output / "README.md").read_text()
-    assert "## Results: test" in card and "tfidf_logreg" in card and "Limitations" in card
+    assert "## Results: test (corpus)" in card and "tfidf_logreg" in card and "Limitations" in card
 
 
 def test_trained_model_classifies_the_seed_article(tiny_run, seed_text):
@@ -68,7 +70,7 @@ def test_corpus_files_are_the_defaults():
 
 
 def test_training_is_reproducible_with_a_fixed_seed(tmp_path):
-    args = ["--config", "configs/tiny.yaml", *FAST, "--max_train_samples", "120", "--tokenizer_vocab_size", "800",
+    args = ["--config", "configs/scratch.yaml", *FAST, "--max_train_samples", "120", "--tokenizer_vocab_size", "800",
             "--config_overrides", "hidden_size=32,num_hidden_layers=1,num_attention_heads=2,intermediate_size=64"]
     first = train([*args, "--output_dir", str(tmp_path / "one")])
     second = train([*args, "--output_dir", str(tmp_path / "two")])

@@ -66,15 +66,35 @@ class ModelArguments:
 class DataTrainingArguments:
     """Which data to train and evaluate on."""
 
-    train_file: str = field(default="seeds/corpus/train.jsonl", metadata={"help": "Corpus JSONL, or flat CSV/JSONL."})
-    validation_file: str = field(default="seeds/corpus/dev.jsonl", metadata={"help": "Used for model selection."})
-    test_file: str | None = field(default="seeds/corpus/test.jsonl", metadata={"help": "Scored after training."})
+    train_file: list[str] = field(
+        default_factory=lambda: ["seeds/corpus/train.jsonl"],
+        metadata={"help": "One file or a list: corpus JSONL, stand-off JSONL (seeds/real/), or flat CSV/JSONL."},
+    )
+    validation_file: str = field(
+        default="seeds/corpus/dev.jsonl", metadata={"help": "Model selection and calibration."}
+    )
+    test_file: list[str] = field(
+        default_factory=lambda: ["seeds/corpus/test.jsonl"], metadata={"help": "One file or a list, each scored."}
+    )
+    news_corpus: str | None = field(
+        default=None,
+        metadata={"help": "The raw news corpus that stand-off files point into; default $SPEECH_ACTS_NEWS_CORPUS, "
+                  "else ../shared/corpora/ant-news/ant-news.txt.gz."},
+    )
     text_column_name: str = field(default="text", metadata={"help": "Flat files: the sentence column."})
     label_column_name: str = field(default="label", metadata={"help": "Flat files: the label column."})
     max_seq_length: int = field(
         default=DEFAULT_MAX_LENGTH, metadata={"help": "Sentences are truncated to this many tokens."}
     )
     max_train_samples: int | None = field(default=None, metadata={"help": "Use only the first N train sentences."})
+
+    def __post_init__(self) -> None:
+        # A single file may be given as a plain string, in YAML or as --train_file path.
+        if isinstance(self.train_file, str):
+            self.train_file = [self.train_file]
+        if isinstance(self.test_file, str):
+            self.test_file = [self.test_file]
+        self.test_file = [path for path in (self.test_file or []) if path]
 
 
 @dataclass

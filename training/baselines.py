@@ -14,7 +14,7 @@ import numpy as np
 from inference import LABEL2ID
 
 from .lexicon import keyword_label
-from .reports import classification_report
+from .scoring import classification_report
 
 
 def keyword_predictions(texts: list[str]) -> np.ndarray:
@@ -48,12 +48,11 @@ def tfidf_logits(pipeline: Any, texts: list[str], classes: int) -> np.ndarray:
 
 
 def baseline_reports(
-    metric: Any, texts: dict[str, list[str]], labels: dict[str, list[str]], seed: int = 42
+    texts: dict[str, list[str]], labels: dict[str, list[str]], seed: int = 42
 ) -> dict[str, dict[str, dict[str, Any]]]:
     """Score both baselines on every split but ``train``.
 
     Args:
-        metric: The loaded metric module.
         texts: Normalized sentences by split name; ``train`` trains the TF-IDF model.
         labels: Gold labels by split name, aligned with ``texts``.
         seed: Random seed for the logistic regression.
@@ -68,7 +67,7 @@ def baseline_reports(
             continue
         gold = np.array([LABEL2ID[label] for label in labels[name]])
         reports[name] = {
-            "keyword": classification_report(metric, keyword_predictions(texts[name]), gold),
-            "tfidf_logreg": classification_report(metric, tfidf_logits(pipeline, texts[name], len(LABEL2ID)), gold),
+            "keyword": classification_report(keyword_predictions(texts[name]), gold),
+            "tfidf_logreg": classification_report(tfidf_logits(pipeline, texts[name], len(LABEL2ID)), gold),
         }
     return reports

@@ -1,4 +1,9 @@
-"""Reading labeled data: the article-level corpus and flat ``text,label`` files.
+"""Reading labeled data: one reader per format, behind :func:`load_examples`.
+
+* the article-level corpus (``seeds/corpus/*.jsonl``): :func:`corpus_examples`;
+* stand-off annotations over the raw news corpus (``seeds/real/*.jsonl``):
+  :func:`standoff_examples`, text read from the corpus at run time (:mod:`training.standoff`);
+* flat ``text,label`` CSV or JSONL files: :func:`flat_examples`.
 
 Every problem is reported with the file and line it comes from; nothing is dropped
 silently.
@@ -9,7 +14,8 @@ Corpus format (``seeds/corpus/*.jsonl``), one article per line::
      "sentences": [{"start": 0, "end": 42, "label": "background"}, ...]}
 
 ``text[start:end]`` is exactly the sentence; sentences are in order, never overlap, and
-cover every non-blank character of ``text``.
+cover every non-blank character of ``text`` (unless the record says ``"partial": true``, as
+resolved stand-off train articles do, where only some sentences are labeled).
 
 Flat format: CSV with a header, or JSONL, with a text column and a label column (names
 configurable, ``text`` and ``label`` by default).
@@ -74,6 +80,9 @@ def article_problems(record: Any) -> list[str]:
         return problems + ["field 'sentences' must be a non-empty list"]
     if problems:
         return problems
+    partial = record.get("partial", False)
+    if not isinstance(partial, bool):
+        problems.append("field 'partial' must be true or false")
     if record["title"] != text.split("\n", 1)[0].strip():
         problems.append("field 'title' is not the first line of 'text'")
     position = 0
@@ -90,12 +99,12 @@ def article_problems(record: Any) -> list[str]:
             problems.append(f"{where}: unknown label {label!r} (expected one of {', '.join(LABELS)})")
         if start < position:
             problems.append(f"{where}: starts at {start}, before the previous sentence ends at {position}")
-        elif text[position:start].strip():
+        elif text[position:start].strip() and not partial:
             problems.append(f"{where}: text {text[position:start].strip()[:40]!r} before it belongs to no sentence")
         if text[start:end] != text[start:end].strip():
             problems.append(f"{where}: sentence {start}:{end} starts or ends with whitespace")
         position = max(position, end)
-    if text[position:].strip():
+    if text[position:].strip() and not partial:
         problems.append(f"text {text[position:].strip()[:40]!r} after the last sentence belongs to no sentence")
     return problems
 
@@ -138,14 +147,31 @@ def load_corpus(path: str | Path) -> list[dict[str, Any]]:
     return articles
 
 
-def corpus_examples(path: str | Path) -> list[Example]:
-    """The labeled sentences of a corpus file, in order."""
+def article_examples(articles: list[dict[str, Any]], path: str | Path) -> list[Example]:
+    """The labeled sentences of article records (corpus format), in order."""
     examples = []
-    for number, article in enumerate(load_corpus(path), start=1):
+    for number, article in enumerate(articles, start=1):
         for index, sentence in enumerate(article["sentences"]):
             text = article["text"][sentence["start"] : sentence["end"]]
             examples.append(Example(text, sentence["label"], f"{path}:{number} sentence {index}"))
     return examples
+
+
+def corpus_examples(path: str | Path) -> list[Example]:
+    """The labeled sentences of a corpus file, in order."""
+    return article_examples(load_corpus(path), path)
+
+
+def standoff_examples(path: str | Path, news_corpus: str | Path | None = None) -> list[Example]:
+    """The labeled sentences of a stand-off file, text read from the news corpus.
+
+    Raises:
+        StandoffError: If the annotations do not fit the corpus (:func:`training.standoff.resolve_standoff`).
+        NewsCorpusError: If the corpus is missing.
+    """
+    from .standoff import resolve_standoff
+
+    return article_examples(resolve_standoff(path, news_corpus), path)
 
 
 def _flat_rows(path: Path) -> Iterator[tuple[int, Any]]:
@@ -189,28 +215,50 @@ def flat_examples(path: str | Path, text_column: str = "text", label_column: str
     return examples
 
 
-def is_corpus_file(path: str | Path) -> bool:
-    """Whether a file is in the article-level corpus format (its first record has ``sentences``)."""
+def file_format(path: str | Path) -> str:
+    """``"standoff"``, ``"corpus"`` or ``"flat"``, from the first record of the file."""
     path = Path(path)
     if path.suffix != ".jsonl":
-        return False
+        return "flat"
     for _, record in read_jsonl(path):
-        return isinstance(record, dict) and "sentences" in record
-    return False
+        if isinstance(record, dict) and "article" in record and "text" not in record:
+            return "standoff"
+        return "corpus" if isinstance(record, dict) and "sentences" in record else "flat"
+    return "flat"
 
 
-def load_examples(path: str | Path, text_column: str = "text", label_column: str = "label") -> list[Example]:
-    """Labeled sentences from a corpus file or a flat CSV/JSONL file, whichever it is.
+def load_examples(
+    path: str | Path, text_column: str = "text", label_column: str = "label", news_corpus: str | Path | None = None
+) -> list[Example]:
+    """Labeled sentences from a corpus, stand-off or flat CSV/JSONL file, whichever it is.
+
+    Args:
+        path: The file.
+        text_column: Flat files: the sentence column.
+        label_column: Flat files: the label column.
+        news_corpus: Stand-off files: the raw news corpus (default: the shared copy).
 
     Raises:
         DataError: If the file is missing, empty or malformed, naming the file and line.
+        NewsCorpusError: If a stand-off file's corpus is missing.
     """
+    from .standoff import StandoffError
+
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
     if path.suffix not in (".jsonl", ".csv"):
         raise DataError(f"{path}: expected a .jsonl or .csv file")
-    examples = corpus_examples(path) if is_corpus_file(path) else flat_examples(path, text_column, label_column)
+    kind = file_format(path)
+    try:
+        if kind == "standoff":
+            examples = standoff_examples(path, news_corpus)
+        elif kind == "corpus":
+            examples = corpus_examples(path)
+        else:
+            examples = flat_examples(path, text_column, label_column)
+    except StandoffError as error:
+        raise DataError(str(error)) from None
     if not examples:
         raise DataError(f"{path}: no examples")
     return examples

@@ -12,8 +12,9 @@ from inference import LABELS
 from .reports import format_report_markdown
 
 _LIMITATIONS = """\
-- Trained on a hand-written corpus of Modern Standard Arabic news (see `seeds/README.md`); real agency
-  copy is noisier and more indirect, so expect lower figures on it than on the test split.
+- Trained on the data listed below: the hand-written corpus and, by default, real news sentences
+  labeled stand-off (see `seeds/README.md`). Real agency copy is noisier and more indirect than the
+  written corpus; the real test split is the figure to trust.
 - One label per sentence: a sentence that carries two acts gets the one ranked first
   (refusal > warning > demand); acts spread across sentences are not linked.
 - Sentences longer than the maximum length are truncated and labeled from their beginning.
@@ -43,7 +44,7 @@ def write_model_card(
         f"{model_args.tokenizer_vocab_size} trained on the train split"
     )
     data_rows = "\n".join(
-        f"| {split} | {metrics['data_files'][split]} | {sum(counts.values())} | "
+        f"| {split} | {', '.join(metrics['data_files'][split])} | {sum(counts.values())} | "
         + " | ".join(str(counts.get(label, 0)) for label in LABELS)
         + " |"
         for split, counts in metrics["data"].items()
@@ -62,8 +63,8 @@ def write_model_card(
         "| split | file | sentences | " + " | ".join(LABELS) + " |\n|" + "---|" * (3 + len(LABELS)) + "\n"
         + data_rows + "\n",
     ]
-    for split in ("validation", "test"):
-        if split in metrics:
+    for split in metrics["data"]:
+        if split != "train":
             table = format_report_markdown({"this model": metrics[split], **metrics["baselines"].get(split, {})})
             ece = metrics[split].get("ece_uncalibrated")
             note = ""
@@ -72,7 +73,7 @@ def write_model_card(
             sections.append(f"## Results: {split}\n\n{table}\n{note}")
     sections += [
         "Baselines: `keyword` (cue-verb lexicon, refusal > warning > demand), `tfidf_logreg` (TF-IDF "
-        "character 2–5-grams, logistic regression) trained on the same train split.\n",
+        "character 2–5-grams, logistic regression) trained on the same train files.\n",
         "## Training config\n",
         "```yaml\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False) + "```\n",
         "## Limitations\n",

@@ -15,8 +15,6 @@ model card (``README.md``).
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
 import sys
 from collections import Counter
 from dataclasses import asdict
@@ -25,7 +23,6 @@ from typing import Any
 
 import numpy as np
 import torch
-import yaml
 from datasets import Dataset
 from transformers import (
     AutoModelForSequenceClassification,
@@ -37,22 +34,28 @@ from transformers import (
 )
 
 from inference import ID2LABEL, LABEL2ID, LABELS, ModelSettings, TextNormalizer
+from inference.encoding import encode_sentences
+from inference.model_folder import save_model_folder
 
 from .arguments import ConfigError, load_config, parse_config, parse_overrides
 from .baselines import baseline_reports
 from .calibration import fit_temperature
 from .data import DataError, Example, load_examples
 from .model_card import write_model_card
-from .reports import classification_report, format_report_table, load_metric
-from .scratch import build_bert_classifier, train_wordpiece_tokenizer
+from .news_corpus import NewsCorpusError
+from .reports import format_report_table
+from .scoring import classification_report
+from .scratch import build_bert_classifier
+from .wordpiece import train_wordpiece_tokenizer
 
 
 def build_tokenizer_and_model(model_args, max_seq_length: int, train_texts: list[str]):
     """The tokenizer and classifier to fine-tune: pretrained if named, else built from scratch.
 
     From scratch, the tokenizer is ``tokenizer_name`` if given, else a WordPiece vocabulary
-    trained on the train split. ``tokenizers``' trainer breaks frequency ties in no fixed
-    order, so pass the tokenizer of an earlier run to make a from-scratch run repeatable.
+    learned deterministically on the train split (:mod:`training.wordpiece`), so a fixed seed
+    gives the same tokenizer and model. A pretrained folder may be a masked-LM encoder (such
+    as ``models/news-bert-mini``): its classification head starts at random.
     """
     if model_args.model_name_or_path:
         tokenizer = AutoTokenizer.from_pretrained(model_args.tokenizer_name or model_args.model_name_or_path)
@@ -63,6 +66,8 @@ def build_tokenizer_and_model(model_args, max_seq_length: int, train_texts: list
             label2id=LABEL2ID,
             use_safetensors=True,
             trust_remote_code=False,
+            # Shipped encoders are stored in fp16; train in fp32 (mixed precision is set by the config).
+            dtype=torch.float32,
         )
         return tokenizer, model
     if model_args.tokenizer_name:
@@ -82,6 +87,74 @@ def class_weights(examples: list[Example]) -> torch.Tensor:
     )
 
 
+def test_split_name(path: str) -> str:
+    """The name a test file is reported under: ``test`` plus its folder (``test (real)``, ``test (corpus)``)."""
+    return f"test ({Path(path).parent.name})"
+
+
+def load_splits(data_args) -> tuple[dict[str, list[Example]], dict[str, list[str]]]:
+    """Examples by split (``train``, ``validation``, one ``test (…)`` per test file) and their files."""
+    files = {"train": list(data_args.train_file), "validation": [data_args.validation_file]}
+    files.update({test_split_name(path): [path] for path in data_args.test_file})
+    columns = (data_args.text_column_name, data_args.label_column_name)
+    splits = {
+        name: [
+            example for path in paths for example in load_examples(path, *columns, news_corpus=data_args.news_corpus)
+        ]
+        for name, paths in files.items()
+    }
+    if data_args.max_train_samples:
+        splits["train"] = splits["train"][: data_args.max_train_samples]
+    return splits, files
+
+
+def build_trainer(model, tokenizer, training_args, objective_args, datasets, train_examples) -> Trainer:
+    """The ``Trainer``: class-weighted loss, macro-F1 selection, early stopping."""
+    weights = class_weights(train_examples) if objective_args.class_weighting else None
+
+    def weighted_loss(outputs, labels, num_items_in_batch=None):
+        logits = outputs.logits.float()
+        return torch.nn.functional.cross_entropy(
+            logits, labels, weight=None if weights is None else weights.to(logits.device)
+        )
+
+    def compute_metrics(prediction) -> dict[str, float]:
+        report = classification_report(prediction.predictions, prediction.label_ids)
+        return {"macro_f1": report["macro_f1"], "accuracy": report["accuracy"]}
+
+    callbacks = []
+    if objective_args.early_stopping_patience:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=objective_args.early_stopping_patience))
+    return Trainer(
+        model=model,
+        args=training_args,
+        train_dataset=datasets["train"],
+        eval_dataset=datasets["validation"],
+        processing_class=tokenizer,
+        data_collator=DataCollatorWithPadding(tokenizer),
+        compute_metrics=compute_metrics,
+        compute_loss_func=weighted_loss,
+        callbacks=callbacks,
+    )
+
+
+def calibrate_and_score(trainer, datasets, splits, texts, objective_args, seed: int) -> dict[str, Any]:
+    """Fit the temperature on validation; score every split but train, with the baselines."""
+    # Take gold labels from the prediction output: the eval sampler may reorder examples.
+    outputs = {name: trainer.predict(dataset) for name, dataset in datasets.items() if name != "train"}
+    logits = {name: output.predictions for name, output in outputs.items()}
+    gold = {name: np.asarray(output.label_ids) for name, output in outputs.items()}
+    temperature = fit_temperature(logits["validation"], gold["validation"]) if objective_args.calibrate else 1.0
+    metrics: dict[str, Any] = {
+        name: classification_report(logits[name], gold[name], temperature=temperature) for name in logits
+    }
+    metrics["temperature"] = temperature
+    labels = {name: [example.label for example in examples] for name, examples in splits.items()}
+    metrics["data"] = {name: dict(Counter(split_labels)) for name, split_labels in labels.items()}
+    metrics["baselines"] = baseline_reports(texts, labels, seed=seed)
+    return metrics
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Train from a config file plus ``--key value`` overrides; returns the metrics written."""
     parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n\n")[0])
@@ -94,97 +167,42 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     set_seed(training_args.seed)
 
     normalizer = TextNormalizer(model_args.normalization, model_args.arabert_model_name)
-    files = {"train": data_args.train_file, "validation": data_args.validation_file, "test": data_args.test_file}
-    splits = {
-        name: load_examples(path, data_args.text_column_name, data_args.label_column_name)
-        for name, path in files.items()
-        if path
-    }
-    if data_args.max_train_samples:
-        splits["train"] = splits["train"][: data_args.max_train_samples]
+    splits, files = load_splits(data_args)
     texts = {name: [normalizer(example.text) for example in examples] for name, examples in splits.items()}
-
     tokenizer, model = build_tokenizer_and_model(model_args, data_args.max_seq_length, texts["train"])
     datasets = {
-        name: Dataset.from_dict(
-            {**tokenizer(texts[name], truncation=True, max_length=data_args.max_seq_length),
-             "label": [LABEL2ID[example.label] for example in examples]}
-        )
+        name: Dataset.from_dict({
+            "input_ids": encode_sentences(
+                [example.text for example in examples], tokenizer, normalizer, data_args.max_seq_length
+            ),
+            "label": [LABEL2ID[example.label] for example in examples],
+        })
         for name, examples in splits.items()
     }
-
-    weights = class_weights(splits["train"]) if objective_args.class_weighting else None
-
-    def weighted_loss(outputs, labels, num_items_in_batch=None):
-        logits = outputs.logits.float()
-        return torch.nn.functional.cross_entropy(
-            logits, labels, weight=None if weights is None else weights.to(logits.device)
-        )
-
-    metric = load_metric()
-
-    def compute_metrics(prediction) -> dict[str, float]:
-        report = classification_report(metric, prediction.predictions, prediction.label_ids)
-        return {"macro_f1": report["macro_f1"], "accuracy": report["accuracy"]}
-
-    callbacks = []
-    if objective_args.early_stopping_patience:
-        callbacks.append(EarlyStoppingCallback(early_stopping_patience=objective_args.early_stopping_patience))
-    trainer = Trainer(
-        model=model,
-        args=training_args,
-        train_dataset=datasets["train"],
-        eval_dataset=datasets["validation"],
-        processing_class=tokenizer,
-        data_collator=DataCollatorWithPadding(tokenizer),
-        compute_metrics=compute_metrics,
-        compute_loss_func=weighted_loss,
-        callbacks=callbacks,
-    )
+    trainer = build_trainer(model, tokenizer, training_args, objective_args, datasets, splits["train"])
     trainer.train()
-
-    # Take gold labels from the prediction output: the eval sampler may reorder examples.
-    outputs = {name: trainer.predict(dataset) for name, dataset in datasets.items() if name != "train"}
-    logits = {name: output.predictions for name, output in outputs.items()}
-    gold = {name: np.asarray(output.label_ids) for name, output in outputs.items()}
-    temperature = fit_temperature(logits["validation"], gold["validation"]) if objective_args.calibrate else 1.0
-    metrics: dict[str, Any] = {
-        name: classification_report(metric, logits[name], gold[name], temperature=temperature) for name in logits
-    }
-    metrics["temperature"] = temperature
-    labels = {name: [example.label for example in examples] for name, examples in splits.items()}
-    metrics["data"] = {name: dict(Counter(split_labels)) for name, split_labels in labels.items()}
-    metrics["data_files"] = {name: path for name, path in files.items() if path}
-    metrics["baselines"] = baseline_reports(metric, texts, labels, seed=training_args.seed)
+    metrics = calibrate_and_score(trainer, datasets, splits, texts, objective_args, training_args.seed)
+    metrics["data_files"] = files
 
     output_dir = Path(training_args.output_dir)
-    trainer.save_model(str(output_dir))
-    # Checkpoints hold optimizer state and training_args.bin is a pickle: the folder keeps
-    # only the safetensors weights, and training_config.yaml records the arguments.
-    for checkpoint in output_dir.glob("checkpoint-*"):
-        shutil.rmtree(checkpoint)
-    (output_dir / "training_args.bin").unlink(missing_ok=True)
-    ModelSettings(
-        normalization=normalizer.to_dict(), max_length=data_args.max_seq_length, temperature=temperature
-    ).save(output_dir)
-    resolved = {**asdict(model_args), **asdict(data_args), **asdict(objective_args), "config_file": cli.config}
-    (output_dir / "training_config.yaml").write_text(
-        yaml.safe_dump({"config": config, "resolved": resolved}, allow_unicode=True, sort_keys=False),
-        encoding="utf-8",
+    settings = ModelSettings(
+        normalization=normalizer.to_dict(), max_length=data_args.max_seq_length, temperature=metrics["temperature"]
     )
-    (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    resolved = {**asdict(model_args), **asdict(data_args), **asdict(objective_args), "config_file": cli.config}
+    save_model_folder(trainer.model, tokenizer, output_dir, settings, {"config": config, "resolved": resolved}, metrics)
     write_model_card(output_dir, model_args, data_args, config, metrics)
 
-    for name in logits:
-        print(f"\n{name} ({len(splits[name])} sentences)")
-        print(format_report_table({"model": metrics[name], **metrics["baselines"].get(name, {})}))
-    print(f"\ntemperature {temperature:.3f}; model saved to {output_dir}")
+    for name in metrics["data"]:
+        if name != "train":
+            print(f"\n{name} ({len(splits[name])} sentences)")
+            print(format_report_table({"model": metrics[name], **metrics["baselines"].get(name, {})}))
+    print(f"\ntemperature {metrics['temperature']:.3f}; model saved to {output_dir}")
     return metrics
 
 
 if __name__ == "__main__":
     try:
         main()
-    except (ConfigError, DataError) as error:
+    except (ConfigError, DataError, NewsCorpusError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

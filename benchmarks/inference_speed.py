@@ -19,10 +19,8 @@ trained locally; speed does not depend on the weights.
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,13 +28,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from inference import LABELS, Classifier, split_sentences
+from training.news_corpus import iter_news_articles, news_corpus_available, resolve_news_corpus_path
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from inference import LABELS, Classifier, split_sentences  # noqa: E402
-
 CORPUS = ROOT / "seeds" / "corpus"
-ANT_NEWS = ROOT.parent / "shared" / "corpora" / "ant-news" / "ant-news.txt.gz"
 
 
 def rss_mib() -> float:
@@ -53,18 +49,13 @@ def peak_rss_mib() -> float:
 
 def read_articles(limit: int, skip: int = 0) -> tuple[list[str], str]:
     """Up to ``limit`` article texts: ant-news blocks if present, else the corpus."""
-    if ANT_NEWS.is_file():
-        articles, block = [], []
-        with gzip.open(ANT_NEWS, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    block.append(line.rstrip("\n"))
-                elif block:
-                    articles.append("\n".join(block))
-                    block = []
-                    if len(articles) >= limit + skip:
-                        break
-        return articles[skip:], str(ANT_NEWS)
+    if news_corpus_available():
+        articles = []
+        for article in iter_news_articles():
+            articles.append(article.text)
+            if len(articles) >= limit + skip:
+                break
+        return articles[skip:], str(resolve_news_corpus_path())
     from training.data import load_corpus
 
     articles = [a["text"] for split in ("train", "dev", "test") for a in load_corpus(CORPUS / f"{split}.jsonl")]
@@ -73,7 +64,7 @@ def read_articles(limit: int, skip: int = 0) -> tuple[list[str], str]:
 
 def build_random_arabert_size(folder: Path, texts: list[str]) -> Path:
     """A random-weight model folder with AraBERT-base's shape and a locally trained tokenizer."""
-    from training.scratch import build_random_model_folder
+    from training.random_model import build_random_model_folder
 
     return build_random_model_folder(
         folder,
@@ -113,8 +104,8 @@ def timed(label: str, run, sentences: int, tokens: int, results: dict) -> np.nda
     return predictions
 
 
-def pipeline_labels(pipe, sentences: list[str], batch_size: int | None) -> np.ndarray:
-    kwargs = {"truncation": True, "max_length": 128}
+def pipeline_labels(pipe, sentences: list[str], batch_size: int | None, max_length: int) -> np.ndarray:
+    kwargs = {"truncation": True, "max_length": max_length}
     if batch_size is None:
         outputs = [pipe(sentence, **kwargs)[0] for sentence in sentences]
     else:
@@ -171,7 +162,8 @@ def main() -> None:
     fp32 = Classifier.from_pretrained(model_dir, device=device, batch_size=args.batch_size, precision="fp32")
     sentences = [s.text for article in articles for s in split_sentences(article)]
     normalized = [fp32.normalizer(s) for s in sentences]
-    tokens = sum(len(ids) for ids in fp32.tokenizer(normalized, truncation=True, max_length=128)["input_ids"])
+    tokens = sum(len(ids) for ids in fp32.encode(sentences))
+    max_length = fp32.settings.max_length
     mean_tokens = tokens / len(sentences)
     peak = matmul_peak_gflops()
     per_token = flops_per_token(fp32.model, mean_tokens)
@@ -187,9 +179,9 @@ def main() -> None:
     results: dict[str, dict] = {}
     labels = {}
     if not args.skip_a:
-        labels["a"] = timed("a pipeline, per sentence", lambda: pipeline_labels(pipe, normalized, None),
+        labels["a"] = timed("a pipeline, per sentence", lambda: pipeline_labels(pipe, normalized, None, max_length),
                             len(sentences), tokens, results)
-    labels["b"] = timed("b pipeline, batch_size=32", lambda: pipeline_labels(pipe, normalized, 32),
+    labels["b"] = timed("b pipeline, batch_size=32", lambda: pipeline_labels(pipe, normalized, 32, max_length),
                         len(sentences), tokens, results)
     labels["c"] = timed("c Classifier.classify_many", lambda: classifier_labels(fp32, articles),
                         len(sentences), tokens, results)

@@ -1,4 +1,5 @@
-from training.scratch import SPECIAL_TOKENS, build_bert_classifier, learn_wordpiece_vocab, train_wordpiece_tokenizer
+from training.scratch import build_bert_classifier
+from training.wordpiece import SPECIAL_TOKENS, learn_wordpiece_vocab, train_wordpiece_tokenizer
 
 from .conftest import ARABIC_SENTENCES
 
