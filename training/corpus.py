@@ -2,12 +2,17 @@
 
 Usage::
 
-    python -m training.corpus check [--dir seeds/corpus] [--no-targets]
+    python -m training.corpus check [--dir seeds/corpus] [--real seeds/real] [--no-targets]
+    python -m training.corpus resolve seeds/real/test.jsonl --news-corpus PATH --output FILE
 
 Checks every split file (schema, offsets, coverage, labels), ids unique across splits,
 no sentence repeated or near-duplicated (character 5-gram Jaccard >= 0.7) within or
 across splits, prints a statistics table, and checks the corpus targets (size, label
-counts, topics, actors, indirect phrasing, hard negatives). Exits 1 on any failure.
+counts, topics, actors, indirect phrasing, hard negatives). It then checks the real-news
+stand-off set (:mod:`training.standoff_check`). Exits 1 on any failure.
+
+``resolve`` writes stand-off annotations with their text, in the written corpus's format, to
+a file outside the repository (the news text never enters it).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from .data import DataError, load_corpus
 from .lexicon import has_any_cue, uses_common_cue
 
 SPLITS = ("train", "dev", "test")
+REPOSITORY = Path(__file__).resolve().parents[1]
 NEAR_DUPLICATE_JACCARD = 0.7
 FORMULAIC_MAX_WORDS = 5
 TARGETS = {
@@ -228,16 +234,52 @@ def check(directory: str | Path, targets: bool = True) -> tuple[list[str], Corpu
     return problems, stats
 
 
+def resolve(path: str, news_corpus: str | None, output: str) -> int:
+    """Write resolved stand-off articles to ``output`` (refused inside the repository)."""
+    import json
+
+    from .standoff import resolve_standoff
+
+    target = Path(output).resolve()
+    if REPOSITORY in (target, *target.parents):
+        print(f"error: {output} is inside the repository; the news text must stay outside it", file=sys.stderr)
+        return 2
+    articles = resolve_standoff(path, news_corpus)
+    target.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    print(f"{len(articles)} articles, {sum(len(a['sentences']) for a in articles)} sentences -> {target}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run ``check``; returns the exit status."""
+    """Run ``check`` or ``resolve``; returns the exit status."""
+    from .news_corpus import NewsCorpusError
+    from .standoff import StandoffError
+    from .standoff_check import check_standoff, format_standoff_stats
+
     parser = argparse.ArgumentParser(prog="python -m training.corpus", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     check_parser = commands.add_parser("check", help="validate the corpus and print its statistics")
     check_parser.add_argument("--dir", default="seeds/corpus", help="corpus folder (default: seeds/corpus)")
+    check_parser.add_argument("--real", default="seeds/real", help="stand-off folder (default: seeds/real)")
+    check_parser.add_argument("--news-corpus", help="the raw news corpus (default: the shared copy)")
     check_parser.add_argument("--no-targets", action="store_true", help="skip the corpus size and diversity targets")
+    resolve_parser = commands.add_parser("resolve", help="write stand-off annotations with their text")
+    resolve_parser.add_argument("standoff", help="a stand-off file, e.g. seeds/real/test.jsonl")
+    resolve_parser.add_argument("--news-corpus", help="the raw news corpus (default: the shared copy)")
+    resolve_parser.add_argument("--output", required=True, help="a file outside the repository")
     args = parser.parse_args(argv)
+    if args.command == "resolve":
+        try:
+            return resolve(args.standoff, args.news_corpus, args.output)
+        except (StandoffError, NewsCorpusError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
     problems, stats = check(args.dir, targets=not args.no_targets)
     print(format_stats(stats))
+    real_problems, real_stats = check_standoff(args.real, args.news_corpus)
+    print(f"\nreal news, stand-off ({args.real}):")
+    print(format_standoff_stats(real_stats))
+    problems += real_problems if not args.no_targets else [p for p in real_problems if "target" not in p]
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
     print(f"\n{'FAILED' if problems else 'OK'}: {len(problems)} problem(s)")

@@ -175,14 +175,15 @@ def _raw_articles(data: PretrainDataArguments) -> Iterator[tuple[str | None, str
 
 
 def read_excluded(path: str | None) -> set[str]:
-    """Article keys in an exclusion file (``kind<TAB>key`` or ``key`` lines, ``#`` comments)."""
+    """Article keys in an exclusion file (``kind<TAB>key[<TAB>stratum]`` or ``key`` lines, ``#`` comments)."""
     if not path:
         return set()
     file = Path(path)
     if not file.is_file():
         raise ConfigError(f"exclude_articles: {file} not found")
     lines = [line for line in file.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
-    return {line.split("\t")[-1] for line in lines}
+    # seeds/real/heldout.txt lines are kind<TAB>key[<TAB>stratum]; a plain list holds one key per line.
+    return {(line.split("\t")[1] if "\t" in line else line).strip() for line in lines}
 
 
 def load_sentences(data: PretrainDataArguments, normalizer: TextNormalizer, seed: int) -> dict[str, list[str]]:
@@ -464,7 +465,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     model_args, data_args, run_args, training_args = parse_pretrain_config(config, cli.config)
     output_dir = Path(training_args.output_dir)
     resume = training_args.resume_from_checkpoint
-    if resume in ("true", "True", "last", "1"):
+    if resume is True or str(resume).lower() in ("true", "last", "1"):
         resume = get_last_checkpoint(output_dir) if output_dir.is_dir() else None
         print(f"resuming from {resume}" if resume else "no checkpoint yet: starting", flush=True)
     elif resume is None and (output_dir / "prepared" / "done").is_file() and get_last_checkpoint(output_dir):
