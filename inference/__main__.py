@@ -111,5 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if summary.failed else 0
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """Console entry point (``speech-acts``)."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    cli()

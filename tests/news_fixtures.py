@@ -16,7 +16,8 @@ ARTICLES = [
     "هطلت أمطار غزيرة على العاصمة مساء الخميس وأغلقت عدة طرق رئيسية أمام حركة السير.",
 ]
 # The first story again, lightly edited, as another outlet would run agency copy.
-RETOLD = ARTICLES[0].replace("قبل نهاية الشهر", "قبل نهاية الشهر الجاري").replace("النقابة تطالب", "نقابة المعلمين تطالب")
+RETOLD = (ARTICLES[0].replace("قبل نهاية الشهر", "قبل نهاية الشهر الجاري")
+          .replace("النقابة تطالب", "نقابة المعلمين تطالب"))
 
 
 def write_news_corpus(folder: Path, articles: list[str] = ARTICLES, compress: bool = True) -> Path:

@@ -286,5 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if problems else 0
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """Console entry point (``speech-acts-corpus``)."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    cli()

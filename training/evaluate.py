@@ -271,9 +271,14 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     return results
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """Console entry point (``speech-acts-evaluate``): errors as one line, exit status 2."""
     try:
         main()
     except (DataError, NewsCorpusError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    cli()

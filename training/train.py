@@ -200,9 +200,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     return metrics
 
 
-if __name__ == "__main__":
+def cli() -> None:
+    """Console entry point (``speech-acts-train``): errors as one line, exit status 2."""
     try:
         main()
     except (ConfigError, DataError, NewsCorpusError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    cli()
