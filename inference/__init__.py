@@ -11,7 +11,7 @@ Typical use in a batch job::
 or, for a quick call with a cached model, ``classify(article)``.
 """
 
-from .classifier import Classifier, SentencePrediction, classify
+from .classifier import Classifier, DeviceError, SentencePrediction, classify
 from .labels import ID2LABEL, LABEL2ID, LABELS, LabelMismatchError
 from .model_folder import DEFAULT_MAX_LENGTH, ModelFolderError, ModelSettings
 from .normalization import TextNormalizer
@@ -23,6 +23,7 @@ __all__ = [
     "LABEL2ID",
     "LABELS",
     "Classifier",
+    "DeviceError",
     "LabelMismatchError",
     "ModelFolderError",
     "ModelSettings",

@@ -1,10 +1,18 @@
-"""Batch annotation: read articles, label them, write one JSON line per article.
+r"""Batch annotation: read articles, label them, write one JSON line per article.
 
 Input records stream from ``.txt`` files (one article each, its path as id), JSONL files
-(``{"id": ..., "text": ...}`` per line) or standard input. Each article's line is written
-and flushed as soon as it is labeled, in one ``write`` call, so a killed job leaves only
-whole lines behind (at most a torn last line, which ``resume`` removes). With ``resume``,
-ids already in the output are skipped, so a rerun yields every article exactly once.
+(``{"id": ..., "text": ...}`` per line) or standard input. Files are read as bytes and decoded
+here, so that:
+
+* a line of a JSONL file that is not UTF-8 is reported as a bad record, and the rest is read;
+* JSONL lines are split at ``\n`` only, as JSON writes them (never at U+2028, U+2029 or U+0085);
+* a UTF-8 byte order mark at the start of a file is dropped;
+* the text of a ``.txt`` file keeps its newlines as they are (``\r\n`` stays ``\r\n``), so
+  sentence offsets index the file's decoded text.
+
+Each article's line is written and flushed as soon as it is labeled, in one ``write`` call, so
+a killed job leaves only whole lines behind (at most a torn last line, which ``--resume``
+removes; see :mod:`inference.resume`).
 """
 
 from __future__ import annotations
@@ -15,10 +23,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, BinaryIO, TextIO
 
 from .classifier import Classifier, SentencePrediction
 from .labels import LABELS
+
+BOM = "\ufeff"
+JSONL_SUFFIX = ".jsonl"
 
 
 @dataclass(frozen=True)
@@ -47,17 +58,35 @@ class BatchSummary:
         skipped: Articles already in the output (``resume``).
         failed: Input records reported as bad (malformed JSON, missing fields, duplicate ids…).
         errors: One ``"where: why"`` line per failed record.
+        foreign: Ids to skip (already in the output) that none of the inputs had.
     """
 
     done: int = 0
     skipped: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    foreign: int = 0
 
 
-def _read_jsonl(lines: Iterable[str], name: str) -> Iterator[Article | BadRecord]:
-    for number, line in enumerate(lines, start=1):
+def _decode(raw: bytes | str, where: str) -> str | BadRecord:
+    """``raw`` as text, or a bad record naming the first byte that is not UTF-8."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return BadRecord(where, f"not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start})")
+
+
+def _read_jsonl(lines: Iterable[bytes | str], name: str) -> Iterator[Article | BadRecord]:
+    for number, raw in enumerate(lines, start=1):
         where = f"{name}:{number}"
+        line = _decode(raw, where)
+        if isinstance(line, BadRecord):
+            yield line
+            continue
+        if number == 1:
+            line = line.removeprefix(BOM)
         if not line.strip():
             continue
         try:
@@ -73,8 +102,18 @@ def _read_jsonl(lines: Iterable[str], name: str) -> Iterator[Article | BadRecord
             yield BadRecord(where, "missing or invalid 'id'")
         elif not isinstance(text, str):
             yield BadRecord(f"{where} (id {record_id})", f"'text' must be a string, got {type(text).__name__}")
+        elif not (_encodable(str(record_id)) and _encodable(text)):
+            yield BadRecord(where, "'id' or 'text' holds a lone surrogate (\\ud800-\\udfff), which cannot be written")
         else:
             yield Article(str(record_id), text, where)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_articles(inputs: Iterable[str], stdin: TextIO | None = None) -> Iterator[Article | BadRecord]:
@@ -82,66 +121,62 @@ def read_articles(inputs: Iterable[str], stdin: TextIO | None = None) -> Iterato
 
     Args:
         inputs: Paths of ``.txt`` files (one article each, id = the path as given) and
-            ``.jsonl`` files (``id`` and ``text`` per line); ``-`` reads standard input,
-            as JSONL when its first character is ``{``, else as one plain-text article
-            with id ``stdin``.
-        stdin: Stream used for ``-`` (default :data:`sys.stdin`).
+            ``.jsonl`` files (``id`` and ``text`` per line; the suffix in any case); ``-``
+            reads standard input, as JSONL when its first character is ``{``, else as one
+            plain-text article with id ``stdin``.
+        stdin: Stream used for ``-`` (default :data:`sys.stdin`, read as bytes).
 
     Yields:
-        An :class:`Article` per record, or a :class:`BadRecord` naming the file and line.
+        An :class:`Article` per record, or a :class:`BadRecord` naming the file and line: a
+        missing or unreadable file, a line that is not UTF-8 or not a JSON object with ``id``
+        and ``text``. Reading goes on after a bad record.
     """
     for name in inputs:
         if name == "-":
-            stream = stdin or sys.stdin
-            first = stream.read(1)
-            if first == "{":
-                yield from _read_jsonl(_prepend(first, stream), "<stdin>")
-            elif (text := first + stream.read()).strip():
-                yield Article("stdin", text, "<stdin>")
+            yield from _read_stdin(stdin or sys.stdin)
             continue
         path = Path(name)
-        if not path.is_file():
+        if not path.exists():
             yield BadRecord(name, "no such file")
-        elif path.suffix == ".jsonl":
-            with path.open(encoding="utf-8") as handle:
-                yield from _read_jsonl(handle, name)
+        elif not path.is_file():
+            yield BadRecord(name, "not a file")
         else:
             try:
-                yield Article(name, path.read_text(encoding="utf-8"), name)
-            except UnicodeDecodeError as error:
-                yield BadRecord(name, f"not UTF-8 text ({error})")
+                yield from _read_file(path, name)
+            except OSError as error:
+                yield BadRecord(name, f"cannot read ({error.strerror or error})")
 
 
-def _prepend(first: str, stream: TextIO) -> Iterator[str]:
-    lines = iter(stream)
-    yield first + next(lines, "")
-    yield from lines
+def _read_file(path: Path, name: str) -> Iterator[Article | BadRecord]:
+    if path.suffix.lower() == JSONL_SUFFIX:
+        with path.open("rb") as handle:  # binary lines split at b"\n" only
+            yield from _read_jsonl(handle, name)
+        return
+    text = _decode(path.read_bytes(), name)
+    yield text if isinstance(text, BadRecord) else Article(name, text.removeprefix(BOM), name)
 
 
-def completed_ids(output: Path) -> set[str]:
-    """Ids already written to an output file, after cutting off a torn last line.
+def _read_stdin(stream: TextIO) -> Iterator[Article | BadRecord]:
+    """Standard input, as bytes when it has a binary buffer (a text stream such as ``StringIO`` otherwise)."""
+    handle: BinaryIO | TextIO = getattr(stream, "buffer", None) or stream
+    first = handle.readline()
+    if isinstance(first, bytes):
+        is_jsonl = first.removeprefix(BOM.encode("utf-8")).startswith(b"{")
+    else:
+        is_jsonl = first.removeprefix(BOM).startswith("{")
+    if is_jsonl:
+        yield from _read_jsonl(_prepend(first, handle), "<stdin>")
+        return
+    text = _decode(first + handle.read(), "<stdin>")
+    if isinstance(text, BadRecord):
+        yield text
+    elif text.strip():
+        yield Article("stdin", text.removeprefix(BOM), "<stdin>")
 
-    A job killed mid-write can leave a last line without its newline; it is removed here
-    so that the article is labeled again and appears exactly once.
 
-    Args:
-        output: The JSONL output of an earlier run (absent means nothing is done yet).
-
-    Returns:
-        The ids of the complete lines.
-    """
-    if not output.exists():
-        return set()
-    data = output.read_bytes()
-    keep = data.rfind(b"\n") + 1
-    if keep < len(data):
-        with output.open("r+b") as handle:
-            handle.truncate(keep)
-    ids = set()
-    for line in data[:keep].decode("utf-8").splitlines():
-        if line.strip():
-            ids.add(str(json.loads(line)["id"]))
-    return ids
+def _prepend(first: bytes | str, handle: BinaryIO | TextIO) -> Iterator[bytes | str]:
+    yield first
+    yield from handle
 
 
 def article_record(article: Article, predictions: list[SentencePrediction]) -> dict[str, Any]:
@@ -171,12 +206,14 @@ def annotate(
         classifier: The loaded classifier.
         records: Output of :func:`read_articles`.
         sink: Text stream to write JSON lines to; flushed after every line.
-        skip_ids: Ids to skip (already complete in the output).
+        skip_ids: Ids to skip (already complete in the output); those no input has are counted
+            as ``foreign`` in the summary.
         on_error: Called with each ``"where: why"`` error line as it happens.
         on_article: Called with ``(article, predictions)`` after each article is written.
 
     Returns:
-        The run's :class:`BatchSummary`.
+        The run's :class:`BatchSummary`. An article whose scores are not finite is reported as
+        failed and not written: the output never holds ``NaN``, which is not JSON.
     """
     summary = BatchSummary()
     skip_ids = skip_ids or set()
@@ -205,9 +242,15 @@ def annotate(
 
     for predictions in classifier.classify_many(texts()):
         article = queued.popleft()
-        sink.write(json.dumps(article_record(article, predictions), ensure_ascii=False) + "\n")
+        try:
+            line = json.dumps(article_record(article, predictions), ensure_ascii=False, allow_nan=False)
+        except ValueError:
+            fail(article.source, f"id {article.id!r}: the model gave non-finite scores (NaN or infinity); not written")
+            continue
+        sink.write(line + "\n")
         sink.flush()
         summary.done += 1
         if on_article:
             on_article(article, predictions)
+    summary.foreign = len(skip_ids - seen.keys())
     return summary

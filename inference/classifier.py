@@ -8,6 +8,7 @@ puts the two together.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,12 +19,18 @@ from typing import Any
 
 import numpy as np
 import torch
-from safetensors import SafetensorError
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers.utils import logging as transformers_logging
 
 from .encoding import encode_sentences
 from .labels import ID2LABEL, LABELS
-from .model_folder import ModelFolderError, ModelSettings, check_model_folder
+from .model_folder import (
+    ModelFolderError,
+    ModelSettings,
+    check_model_folder,
+    check_settings_fit_model,
+    read_model_config,
+)
 from .normalization import TextNormalizer
 from .sentences import Sentence, split_sentences
 
@@ -60,11 +67,54 @@ class SentencePrediction:
         return asdict(self)
 
 
+class DeviceError(ValueError):
+    """A device that is unknown or not present on this machine."""
+
+
 def resolve_device(device: str | torch.device = "auto") -> torch.device:
-    """Turn ``"auto"`` into CUDA when available, else CPU; pass anything else through."""
+    """The torch device to run on, checked against this machine.
+
+    Args:
+        device: ``"auto"`` (CUDA when available, else CPU), ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"mps"``.
+
+    Returns:
+        The device.
+
+    Raises:
+        DeviceError: If the name is not a device, or the device is not available here.
+    """
     if str(device) == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+    try:
+        target = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise DeviceError(f"device must be auto, cpu, cuda, cuda:N or mps, got {device!r}") from None
+    if target.type == "cuda":
+        if not torch.cuda.is_available():
+            raise DeviceError(f"device {str(device)!r}: CUDA is not available on this machine")
+        if target.index is not None and target.index >= torch.cuda.device_count():
+            raise DeviceError(f"device {str(device)!r}: this machine has {torch.cuda.device_count()} CUDA device(s)")
+    elif target.type == "mps":
+        if not torch.backends.mps.is_available():
+            raise DeviceError(f"device {str(device)!r}: MPS is not available on this machine")
+    elif target.type != "cpu":
+        raise DeviceError(f"device must be auto, cpu, cuda, cuda:N or mps, got {device!r}")
+    return target
+
+
+@contextlib.contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Silence transformers' progress bars and warnings for the duration (a library call is quiet)."""
+    progress_bar = transformers_logging.is_progress_bar_enabled()
+    verbosity = transformers_logging.get_verbosity()
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        transformers_logging.set_verbosity(verbosity)
+        if progress_bar:
+            transformers_logging.enable_progress_bar()
 
 
 class Classifier:
@@ -80,8 +130,7 @@ class Classifier:
     """
 
     def __init__(self, model: torch.nn.Module, tokenizer: Any, settings: ModelSettings, batch_size: int = 32):
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        _check_batch_size(batch_size)
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.settings = settings
@@ -108,25 +157,37 @@ class Classifier:
                 quantization of the linear layers, CPU only).
 
         Returns:
-            The loaded classifier.
+            The loaded classifier. Loading prints nothing.
 
         Raises:
-            ModelFolderError: If the folder is missing, incomplete or holds no safetensors weights.
+            ModelFolderError: If the folder is missing, incomplete, holds no safetensors weights,
+                or has a malformed ``config.json`` or ``speech_acts.json`` (the file is named).
             LabelMismatchError: If the model was trained with other labels.
-            ValueError: If ``precision`` is unknown or does not fit the device.
+            DeviceError: A ``ValueError``, if the device is unknown or not available here.
+            ValueError: If ``precision`` is unknown or does not fit the device, or ``batch_size``
+                is not a positive integer.
         """
+        _check_batch_size(batch_size)
+        target = resolve_device(device)
         folder = check_model_folder(model_dir)
         settings = ModelSettings.load(folder)
-        target = resolve_device(device)
+        check_settings_fit_model(settings, read_model_config(folder), folder)
         precision = _resolve_precision(precision, target, settings)
         dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision, torch.float32)
         try:
-            tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-            model = AutoModelForSequenceClassification.from_pretrained(
-                folder, local_files_only=True, use_safetensors=True, trust_remote_code=False, dtype=dtype
+            with _quiet_transformers():
+                tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+                model = AutoModelForSequenceClassification.from_pretrained(
+                    folder, local_files_only=True, use_safetensors=True, trust_remote_code=False, dtype=dtype
+                )
+        except Exception as error:
+            # Whatever transformers trips on (shape mismatches, bad config values) is a broken folder.
+            raise ModelFolderError(f"{folder}: cannot load model ({_load_problem(error)})") from error
+        embeddings = model.get_input_embeddings().num_embeddings
+        if len(tokenizer) > embeddings:
+            raise ModelFolderError(
+                f"{folder}: the tokenizer has {len(tokenizer)} tokens but the model embeds only {embeddings}"
             )
-        except (OSError, ValueError, SafetensorError) as error:
-            raise ModelFolderError(f"{folder}: cannot load model ({error})") from error
         model.eval()
         if precision == "int8":
             with warnings.catch_warnings():
@@ -258,6 +319,18 @@ class Classifier:
             yield predictions
 
 
+def _load_problem(error: Exception) -> str:
+    """One line saying why transformers could not load a model folder."""
+    if "mismatched_sizes" in str(error):
+        return "config.json and the safetensors weights disagree on tensor shapes (vocab_size, hidden_size…)"
+    return f"{type(error).__name__}: {' '.join(str(error).split())}"
+
+
+def _check_batch_size(batch_size: int) -> None:
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+
+
 def _resolve_precision(precision: str, device: torch.device, settings: ModelSettings) -> str:
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
@@ -286,9 +359,11 @@ def classify(article: str, model: str | Path | Classifier | None = None) -> list
         One :class:`SentencePrediction` per sentence.
 
     Raises:
-        TypeError: If ``article`` is not a string.
+        TypeError: If ``article`` is not a string (checked before any model is looked up).
         ModelFolderError: If the named model folder is missing; the message says how to train one.
     """
+    if not isinstance(article, str):
+        raise TypeError(f"article must be a str, got {type(article).__name__}")
     if isinstance(model, Classifier):
         return model.classify(article)
     folder = Path(model or os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
 from .classifier import SentencePrediction
 from .labels import LABELS
@@ -87,12 +88,13 @@ class HtmlWriter:
     Use as a context manager; the page is complete once the writer is closed.
 
     Args:
-        path: The HTML file to write.
+        target: The HTML file to write, or a text stream already open for writing (the
+            writer closes it).
         title: The page title.
     """
 
-    def __init__(self, path: str | Path, title: str = "Speech acts"):
-        self._handle = Path(path).open("w", encoding="utf-8")
+    def __init__(self, target: str | Path | TextIO, title: str = "Speech acts"):
+        self._handle = Path(target).open("w", encoding="utf-8") if isinstance(target, (str, Path)) else target
         self._handle.write(
             f'<!DOCTYPE html>\n<html lang="ar"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             f"<style>{_STYLE}</style></head><body>\n<h1 dir=\"ltr\">{html.escape(title)}</h1>\n{legend_html()}\n"

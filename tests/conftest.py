@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,18 @@ ARABIC_SENTENCES = [
     "توعّد قائد الجيش بالرد على أي هجوم يستهدف المواقع الحدودية.",
     "ناشدت المنظمة المانحين تقديم مساعدات عاجلة للاجئين.",
 ]
+
+
+def write_jsonl(path: Path, records: list) -> Path:
+    """One JSON object per line (a str record is written as it is)."""
+    path.write_text("".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """The records of a JSONL file, split at \\n only (as JSON writes lines)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
 
 
 def build_random_model(folder: Path, hidden_size: int = 32, max_length: int = 64) -> Path:

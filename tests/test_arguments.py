@@ -78,3 +78,35 @@ def test_yaml_no_stays_a_word_for_strategy_keys(tmp_path):
     path.write_text("eval_strategy: no\nsave_strategy: no\nload_best_model_at_end: false\n")
     _, _, _, training_args = parse_config(load_config(path), str(path))
     assert training_args.eval_strategy == "no" and training_args.load_best_model_at_end is False
+
+
+def test_values_take_their_fields_declared_type(tmp_path):
+    path = tmp_path / "typed.yaml"
+    path.write_text('run_name: "2024"\noutput_dir: 2025\nlearning_rate: 2e-5\nmax_steps: 1e3\nseed: "7"\n'
+                    "max_train_samples: 300\n")
+    config = load_config(path)
+    assert config["run_name"] == "2024" and config["output_dir"] == "2025"
+    assert config["learning_rate"] == 2e-5 and config["max_steps"] == 1000 and isinstance(config["max_steps"], int)
+    assert config["seed"] == 7 and config["max_train_samples"] == 300
+    _, data_args, _, training_args = parse_config(config, str(path))
+    assert training_args.run_name == "2024" and training_args.output_dir == "2025"
+    assert data_args.max_train_samples == 300
+    assert parse_overrides(["--run_name", "2024", "--learning_rate", "3e-5"]) == {"run_name": "2024",
+                                                                                   "learning_rate": 3e-5}
+
+
+def test_pin_memory_is_set_by_device(tmp_path, monkeypatch):
+    import torch
+
+    path = tmp_path / "cpu.yaml"
+    path.write_text("output_dir: runs/x\n")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert load_config(path)["dataloader_pin_memory"] is False
+    *_, training_args = parse_config(load_config(path), str(path))
+    assert training_args.dataloader_pin_memory is False
+    assert load_config(path, {"dataloader_pin_memory": True})["dataloader_pin_memory"] is True
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    assert "dataloader_pin_memory" not in load_config(path)
+    assert "dataloader_pin_memory" not in load_config(path, {"use_cpu": False}) and load_config(path)["bf16"]
+    assert load_config(path, {"use_cpu": True})["dataloader_pin_memory"] is False

@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
+import torch
 
-from inference import LABELS, Classifier, ModelFolderError, classify, split_sentences
-from inference.classifier import MODEL_ENV_VAR
+from inference import LABELS, Classifier, ModelFolderError, ModelSettings, classify, split_sentences
+from inference.classifier import MODEL_ENV_VAR, DeviceError, _resolve_precision
 
 
 @pytest.fixture(scope="module")
@@ -82,4 +83,26 @@ def test_int8_precision_runs_on_cpu_and_cuda_int8_is_refused(random_model_dir, s
     quantized = Classifier.from_pretrained(random_model_dir, device="cpu", precision="int8")
     assert len(quantized.classify(seed_text)) == 15
     with pytest.raises(ValueError, match="CPU only"):
-        Classifier.from_pretrained(random_model_dir, device="cuda", precision="int8")
+        _resolve_precision("int8", torch.device("cuda"), ModelSettings())
+
+
+@pytest.mark.parametrize("device", ["gpu", "cuda:99", "tpu", "cuda" if not torch.cuda.is_available() else "cuda:98"])
+def test_bad_device_is_a_value_error(random_model_dir, device):
+    with pytest.raises(ValueError, match="device") as error:
+        Classifier.from_pretrained(random_model_dir, device=device)
+    assert isinstance(error.value, DeviceError)
+
+
+def test_classify_none_raises_type_error_before_model_lookup(tmp_path, monkeypatch):
+    monkeypatch.setenv(MODEL_ENV_VAR, str(tmp_path / "no-model-here"))
+    with pytest.raises(TypeError, match="NoneType"):
+        classify(None)
+    with pytest.raises(TypeError, match="bytes"):
+        classify("نص".encode(), model=tmp_path / "no-model-here")
+
+
+def test_from_pretrained_is_quiet(random_model_dir, capfd):
+    capfd.readouterr()
+    Classifier.from_pretrained(random_model_dir, device="cpu")
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")

@@ -1,7 +1,10 @@
 import json
+import os
+import subprocess
+import sys
 
 from inference import LABELS
-from training.evaluate import confusion_matrix, data_name, main
+from training.evaluate import cli, confusion_matrix, data_name, main
 from training.scoring import span_scores
 
 from .conftest import CORPUS_DIR, ROOT
@@ -54,3 +57,17 @@ def test_span_scores_and_confusion_matrix():
 
     matrix = confusion_matrix(np.array([0, 0, 3]), np.array([0, 3, 3]))
     assert matrix[0, 0] == 1 and matrix[0, 3] == 1 and matrix[3, 3] == 1 and matrix.sum() == 3
+
+
+def test_missing_model_folder_is_a_one_line_error(tmp_path, capsys):
+    assert cli(["--model", str(tmp_path / "no-model"), "--data", str(CORPUS_DIR / "dev.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "no-model" in err
+
+
+def test_evaluate_command_exits_2_on_a_missing_model(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "training.evaluate", "--model", str(tmp_path / "no-model")],
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr

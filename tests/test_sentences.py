@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from inference import split_sentences
@@ -79,3 +81,44 @@ def test_windows_line_endings_keep_offsets():
 def test_non_string_raises_type_error_naming_the_type():
     with pytest.raises(TypeError, match="bytes"):
         split_sentences(b"abc")
+
+
+@pytest.mark.parametrize(
+    ("article", "expected"),
+    [
+        ("رفضت الحكومة المقترح.\0وحذّرت النقابة من إضراب.", ["رفضت الحكومة المقترح.", "وحذّرت النقابة من إضراب."]),
+        ("رفضت الحكومة المقترح.\u202c\u202bوحذّرت النقابة من إضراب.",
+         ["رفضت الحكومة المقترح.\u202c", "\u202bوحذّرت النقابة من إضراب."]),
+        ("\u202bرفضت الحكومة المقترح.\u202c \u202bوحذّرت النقابة.\u202c",
+         ["\u202bرفضت الحكومة المقترح.\u202c", "\u202bوحذّرت النقابة.\u202c"]),
+        ("رفضت الحكومة المقترح.\u2067وحذّرت النقابة.\u2069", ["رفضت الحكومة المقترح.", "\u2067وحذّرت النقابة.\u2069"]),
+        ("هل يعود غداً؟\u200fربما.", ["هل يعود غداً؟\u200f", "ربما."]),
+        ("وقال: «لن نوقّع.»\u202aوغادر.", ["وقال: «لن نوقّع.»", "\u202aوغادر."]),
+    ],
+    ids=["nul", "pdf-rle", "embedded", "isolates", "rlm", "quote-lre"],
+)
+def test_dot_before_nul_or_bidi_control_ends_a_sentence(article, expected):
+    assert texts(article) == expected
+    for sentence in split_sentences(article):
+        assert article[sentence.start : sentence.end] == sentence.text
+
+
+def test_abbreviation_before_a_bidi_mark_still_does_not_split():
+    assert texts("قال د.\u200f سامر الخطيب إن الوضع مستقر.") == ["قال د.\u200f سامر الخطيب إن الوضع مستقر."]
+
+
+def test_bidi_controls_alone_are_no_sentence():
+    article = "رفضت الحكومة المقترح. \u200f\n\u200f\u202b\u202c\nوقال الوزير إنه متفائل.\u202d\u202c\u202c"
+    assert texts(article) == ["رفضت الحكومة المقترح.", "وقال الوزير إنه متفائل."]
+
+
+@pytest.mark.parametrize(
+    "article",
+    ["." * 200_000 + "x", "." * 50_000 + '"' * 50_000 + "x", "ا" + " " * 200_000 + "ب", "x" * 200_000 + " د. نص",
+     "د. " * 50_000],
+    ids=["dots", "dots-quotes", "spaces", "long-word", "abbreviations"],
+)
+def test_hostile_text_is_split_in_linear_time(article):
+    started = time.perf_counter()
+    split_sentences(article)
+    assert time.perf_counter() - started < 2.0

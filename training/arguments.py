@@ -7,6 +7,9 @@ on the command line: ``--num_train_epochs 1 --output_dir runs/try``.
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,18 +119,51 @@ class ObjectiveArguments:
 ARGUMENT_CLASSES = (ModelArguments, DataTrainingArguments, ObjectiveArguments, TrainingArguments)
 
 
-def _coerce(value: Any) -> Any:
-    """YAML 1.1 reads ``2e-5`` as a string; read such strings as the numbers they are."""
-    if isinstance(value, str):
+def field_types(argument_classes: Sequence[type] = ARGUMENT_CLASSES) -> dict[str, set[type]]:
+    """The scalar types each config key may take (``str | None`` → ``{str, NoneType}``), by key."""
+    kinds: dict[str, set[type]] = {}
+    for cls in argument_classes:
+        hints = typing.get_type_hints(cls)
+        for name in cls.__dataclass_fields__:
+            hint = hints[name]
+            union = typing.get_origin(hint) in (typing.Union, types.UnionType)
+            kinds[name] = {typing.get_origin(arg) or arg for arg in (typing.get_args(hint) if union else (hint,))}
+    return kinds
+
+
+def _coerce(value: Any, kinds: set[type] | None) -> Any:
+    """Give a YAML value its field's declared type, where YAML 1.1 guessed another.
+
+    YAML reads ``2e-5`` as a string and ``run_name: 2024`` as a number: a string becomes a
+    number only for a numeric field that takes no string, and a number becomes a string only
+    for a field that takes no number. Booleans, ``None`` and unknown keys are left alone.
+    """
+    if kinds is None or value is None or isinstance(value, bool):
+        return value
+    numeric = kinds & {int, float}
+    if isinstance(value, str) and numeric and str not in kinds:
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
-            return value
+            return value  # left for the parser to refuse, naming the key
+        return int(number) if float not in numeric and number.is_integer() else number
+    if isinstance(value, (int, float)) and str in kinds and not numeric:
+        return str(value)
     return value
 
 
-def parse_overrides(tokens: list[str]) -> dict[str, Any]:
-    """Turn ``["--key", "value", "--other=value"]`` into a dict of YAML-typed values.
+def coerce_config(config: dict[str, Any], argument_classes: Sequence[type] = ARGUMENT_CLASSES) -> dict[str, Any]:
+    """Every value of a flat config with its field's declared type (see :func:`_coerce`)."""
+    kinds = field_types(argument_classes)
+    return {key: _coerce(value, kinds.get(key)) for key, value in config.items()}
+
+
+def parse_overrides(tokens: list[str], argument_classes: Sequence[type] = ARGUMENT_CLASSES) -> dict[str, Any]:
+    """Turn ``["--key", "value", "--other=value"]`` into a dict of values typed by their fields.
+
+    Args:
+        tokens: The command-line tokens after the known options.
+        argument_classes: The dataclasses whose fields type the values.
 
     Raises:
         ConfigError: On a token that is not ``--key value`` or ``--key=value``.
@@ -144,16 +180,25 @@ def parse_overrides(tokens: list[str]) -> dict[str, Any]:
             if position == len(tokens):
                 raise ConfigError(f"--{key} needs a value")
             value = tokens[position]
-        overrides[key] = _coerce(yaml.safe_load(value)) if value != "" else None
+        overrides[key] = yaml.safe_load(value) if value != "" else None
         position += 1
-    return overrides
+    return coerce_config(overrides, argument_classes)
 
 
-def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Read a YAML config, apply overrides, and pick mixed precision on a GPU.
+def load_config(
+    path: str | Path, overrides: dict[str, Any] | None = None, argument_classes: Sequence[type] = ARGUMENT_CLASSES
+) -> dict[str, Any]:
+    """Read a YAML config, apply overrides, and set what depends on the machine.
 
-    On CUDA, unless the config sets ``fp16`` or ``bf16``, bf16 is used where supported,
-    else fp16; the same file therefore runs on CPU and GPU.
+    Values get their fields' declared types (:func:`coerce_config`). On CUDA, unless the
+    config sets ``fp16`` or ``bf16``, bf16 is used where supported, else fp16. Without CUDA,
+    unless the config sets it, ``dataloader_pin_memory`` is off (pinned memory needs an
+    accelerator). The same file therefore runs on CPU and GPU.
+
+    Args:
+        path: The YAML file.
+        overrides: Keys that replace the file's.
+        argument_classes: The dataclasses whose fields type the values.
 
     Raises:
         ConfigError: If the file is missing, not YAML, or not a mapping of keys to values.
@@ -167,9 +212,12 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> di
         raise ConfigError(f"{path}: not valid YAML ({error})") from None
     if not isinstance(config, dict):
         raise ConfigError(f"{path}: expected a mapping of keys to values")
-    config = {key: _coerce(value) for key, value in {**config, **(overrides or {})}.items()}
-    if torch.cuda.is_available() and not config.get("use_cpu") and "fp16" not in config and "bf16" not in config:
+    config = coerce_config({**config, **(overrides or {})}, argument_classes)
+    on_cuda = torch.cuda.is_available() and not config.get("use_cpu")
+    if on_cuda and "fp16" not in config and "bf16" not in config:
         config["bf16" if torch.cuda.is_bf16_supported() else "fp16"] = True
+    if not on_cuda:
+        config.setdefault("dataloader_pin_memory", False)
     return config
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from inference import LABEL2ID, LABELS, Classifier
+from inference import LABEL2ID, LABELS, Classifier, DeviceError, LabelMismatchError, ModelFolderError
 
 from .baselines import baseline_reports
 from .calibration import softmax
@@ -271,14 +271,19 @@ def main(argv: list[str] | None = None) -> dict[str, dict[str, Any]]:
     return results
 
 
-def cli() -> None:
-    """Console entry point (``speech-acts-evaluate``): errors as one line, exit status 2."""
+def cli(argv: list[str] | None = None) -> int:
+    """Run :func:`main` as a command; returns the exit status.
+
+    A missing or broken model folder, a bad data file or an unusable device ends in one
+    ``error:`` line on stderr and exit status 2, not a traceback.
+    """
     try:
-        main()
-    except (DataError, NewsCorpusError) as error:
+        main(argv)
+    except (DataError, NewsCorpusError, ModelFolderError, LabelMismatchError, DeviceError) as error:
         print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":
-    cli()
+    sys.exit(cli())

@@ -461,7 +461,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m training.pretrain", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", required=True, help="YAML file in configs/")
     cli, rest = parser.parse_known_args(argv)
-    config = load_config(cli.config, parse_overrides(rest))
+    config = load_config(cli.config, parse_overrides(rest, ARGUMENT_CLASSES), ARGUMENT_CLASSES)
     model_args, data_args, run_args, training_args = parse_pretrain_config(config, cli.config)
     output_dir = Path(training_args.output_dir)
     resume = training_args.resume_from_checkpoint

@@ -1,13 +1,13 @@
-"""Rebuild ``ant-news.txt.gz`` from the public ANT corpus v2.1, so that article keys match.
+r"""Rebuild ``ant-news.txt.gz`` from the public ANT corpus v2.1, so that article keys match.
 
 Usage::
 
-    git clone https://github.com/antcorpus/antcorpus.multisource.data ant
+    # ant/: a checkout of the GitHub repository antcorpus/antcorpus.multisource.data (v2.1)
     python seeds/real/rebuild_news_corpus.py ant --output ant-news.txt.gz [--check seeds/real]
 
 Each ANT document (``<DOC>`` files under ``<source>/<category>/``) becomes one block: the
 ``<TITLE>`` line, then the non-blank lines of ``<TEXT>``, each stripped of surrounding
-whitespace, joined by ``\\n``. Identical blocks are written once, in path order, with a blank line
+whitespace, joined by ``\n``. Identical blocks are written once, in path order, with a blank line
 between blocks. An article's key is :func:`training.news_corpus.article_key` of its block, so it
 does not depend on the order. ``--check`` reports how many of the stand-off set's articles the
 rebuilt file holds (the shared copy held a few articles out, so a rebuilt file has more).
