@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
 from .classifier import Classifier, SentencePrediction
-from .labels import LABELS
+from .labels import label_counts
 
 BOM = "\ufeff"
 JSONL_SUFFIX = ".jsonl"
@@ -181,13 +181,10 @@ def _prepend(first: bytes | str, handle: BinaryIO | TextIO) -> Iterator[bytes | 
 
 def article_record(article: Article, predictions: list[SentencePrediction]) -> dict[str, Any]:
     """The JSON record written for one labeled article."""
-    counts = dict.fromkeys(LABELS, 0)
-    for prediction in predictions:
-        counts[prediction.label] += 1
     return {
         "id": article.id,
         "source": article.source,
-        "counts": counts,
+        "counts": label_counts(prediction.label for prediction in predictions),
         "sentences": [prediction.to_dict() for prediction in predictions],
     }
 

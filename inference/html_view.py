@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TextIO
 
 from .classifier import SentencePrediction
-from .labels import LABELS
+from .labels import LABELS, label_counts
 
 LABEL_COLORS: dict[str, str] = {
     "demand": "#ffd166",
@@ -62,9 +62,8 @@ def article_html(article_id: str, text: str, predictions: list[SentencePredictio
     """
     pieces = []
     position = 0
-    counts = dict.fromkeys(LABELS, 0)
+    counts = label_counts(prediction.label for prediction in predictions)
     for prediction in predictions:
-        counts[prediction.label] += 1
         pieces.append(html.escape(text[position : prediction.start]))
         tooltip = f"{prediction.label} {prediction.score:.2f} — " + ", ".join(
             f"{label} {prediction.probabilities[label]:.2f}" for label in LABELS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 LABELS: tuple[str, ...] = ("demand", "warning", "refusal", "background")
 """Speech-act labels, in model output order."""
@@ -32,3 +32,11 @@ def check_model_labels(id2label: Mapping[int | str, str], source: str) -> None:
             f"{source}: model labels {found} do not match this package's labels {ID2LABEL}; "
             "retrain the model with this version of the package"
         )
+
+
+def label_counts(labels: Iterable[str]) -> dict[str, int]:
+    """How many times each label occurs, every label present (0 if absent), in :data:`LABELS` order."""
+    counts = dict.fromkeys(LABELS, 0)
+    for label in labels:
+        counts[label] += 1
+    return counts

@@ -18,7 +18,8 @@ Stages, each cached in ``output_dir`` so that a killed run resumes where it stop
    ``block_size`` tokens (``run_mlm``'s ``group_texts``); no next-sentence prediction. The
    vocabulary head runs only at masked positions (:class:`MaskedPositionsBertForMaskedLM`).
    Checkpoints are written every ``save_every_minutes``; ``max_time_minutes`` bounds a
-   session; held-out loss and accuracy are logged at every evaluation.
+   session (``touch <output_dir>/STOP`` ends it sooner, just as cleanly); held-out loss and
+   accuracy are logged at every evaluation.
 
 The output folder is an encoder: safetensors weights, tokenizer, ``config.json``,
 ``pretraining.json`` (normalization, figures, learning curve), a model card and a
@@ -65,6 +66,8 @@ from .news_corpus import NewsCorpusError, iter_news_articles
 from .wordpiece import train_wordpiece_tokenizer
 
 PRETRAINING_FILE = "pretraining.json"
+STOP_FILE = "STOP"
+"""Create ``<output_dir>/STOP`` to end a run early, with a checkpoint and the encoder folder written."""
 
 
 @dataclass
@@ -288,7 +291,9 @@ class TimedControl(TrainerCallback):
             control.should_evaluate, self.last_eval = True, now
         if now - self.last_save >= self.run.save_every_minutes * 60:
             control.should_save, self.last_save = True, now
-        if self.run.max_time_minutes and now - self.started >= self.run.max_time_minutes * 60:
+        # A STOP file in the output folder ends the session the same way, from outside.
+        out_of_time = self.run.max_time_minutes and now - self.started >= self.run.max_time_minutes * 60
+        if out_of_time or Path(args.output_dir, STOP_FILE).exists():
             control.should_training_stop = control.should_save = control.should_evaluate = True
         return control
 
@@ -471,6 +476,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     elif resume is None and (output_dir / "prepared" / "done").is_file() and get_last_checkpoint(output_dir):
         raise ConfigError(f"{output_dir} holds checkpoints: pass --resume_from_checkpoint true, or another output_dir")
 
+    Path(output_dir, STOP_FILE).unlink(missing_ok=True)
     normalizer, tokenizer, blocks, model = prepare(model_args, data_args, training_args, output_dir)
     if model is None:
         model = MaskedPositionsBertForMaskedLM.from_pretrained(output_dir / "init")
