@@ -48,9 +48,12 @@ def main() -> None:
     parser.add_argument("--mlm-encoder", help="encoder folder after masked-LM pretraining")
     parser.add_argument("--out", type=Path, default=Path("runs/ablation"))
     parser.add_argument("--retrain", action="store_true")
+    parser.add_argument("--only", help="run only the rows whose name contains this (e.g. 'MLM, written+real')")
     args = parser.parse_args()
     table = {}
     for name, config, overrides in rows(args.init_encoder, args.mlm_encoder):
+        if args.only and args.only not in name:
+            continue
         folder = args.out / name.replace(" ", "_").replace(",", "").replace("+", "plus")
         minutes = None
         if args.retrain or not (folder / "metrics.json").is_file():

@@ -407,11 +407,13 @@ def save_encoder(model, tokenizer, folder: Path, normalizer: TextNormalizer, dat
 
 def learning_curve(log_history: list[dict[str, Any]]) -> list[dict[str, float]]:
     """Held-out points of a run: step, loss, accuracy."""
-    return [
-        {"step": entry["step"], "loss": round(entry["eval_loss"], 4), "accuracy": round(entry["eval_mlm_accuracy"], 4)}
+    points = {
+        entry["step"]: {"step": entry["step"], "loss": round(entry["eval_loss"], 4),
+                        "accuracy": round(entry["eval_mlm_accuracy"], 4)}
         for entry in log_history
         if "eval_mlm_accuracy" in entry
-    ]
+    }
+    return [points[step] for step in sorted(points)]
 
 
 def plot_curve(curve: list[dict[str, float]], tokens_per_step: int, path: Path) -> None:
