@@ -28,25 +28,16 @@ import numpy as np
 
 from inference import LABELS
 
+from .corpus_targets import target_problems
 from .data import DataError, load_corpus
 from .lexicon import has_any_cue, uses_common_cue
 
 SPLITS = ("train", "dev", "test")
 REPOSITORY = Path(__file__).resolve().parents[1]
+WRITTEN_CORPUS = REPOSITORY / "seeds" / "corpus"
+REAL_NEWS = REPOSITORY / "seeds" / "real"
 NEAR_DUPLICATE_JACCARD = 0.7
 FORMULAIC_MAX_WORDS = 5
-TARGETS = {
-    "articles": 250,
-    "sentences": 2500,
-    "demand": 400,
-    "warning": 400,
-    "refusal": 400,
-    "background": 1000,
-    "topics": 12,
-    "actors": 100,
-    "indirect_share": 0.25,
-    "hard_negative_share": 0.15,
-}
 
 
 @dataclass
@@ -170,30 +161,6 @@ def duplicate_problems(articles: list[dict[str, Any]], sentences: list[CorpusSen
     return problems
 
 
-def target_problems(stats: CorpusStats) -> list[str]:
-    """Corpus targets that are not met."""
-    totals = sum(stats.labels.values(), Counter())
-    found = {
-        "articles": sum(stats.articles.values()),
-        "sentences": sum(totals.values()),
-        **{label: totals[label] for label in LABELS},
-        "topics": len(stats.topics),
-        "actors": len(stats.actors),
-    }
-    problems = [
-        f"target not met: {name} = {found[name]} < {TARGETS[name]}" for name in found if found[name] < TARGETS[name]
-    ]
-    for label, share in stats.indirect.items():
-        if share < TARGETS["indirect_share"]:
-            problems.append(f"target not met: indirect {label} share {share:.1%} < {TARGETS['indirect_share']:.0%}")
-    if stats.hard_negative_share < TARGETS["hard_negative_share"]:
-        problems.append(
-            f"target not met: hard-negative background share {stats.hard_negative_share:.1%} "
-            f"< {TARGETS['hard_negative_share']:.0%}"
-        )
-    return problems
-
-
 def format_stats(stats: CorpusStats) -> str:
     """The statistics table printed by ``check``."""
     header = ["split", "articles", "sentences", *LABELS]
@@ -259,8 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.corpus", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     check_parser = commands.add_parser("check", help="validate the corpus and print its statistics")
-    check_parser.add_argument("--dir", default="seeds/corpus", help="corpus folder (default: seeds/corpus)")
-    check_parser.add_argument("--real", default="seeds/real", help="stand-off folder (default: seeds/real)")
+    check_parser.add_argument("--dir", default=str(WRITTEN_CORPUS), help="corpus folder (default: seeds/corpus)")
+    check_parser.add_argument("--real", default=str(REAL_NEWS), help="stand-off folder (default: seeds/real)")
     check_parser.add_argument("--news-corpus", help="the raw news corpus (default: the shared copy)")
     check_parser.add_argument("--no-targets", action="store_true", help="skip the corpus size and diversity targets")
     resolve_parser = commands.add_parser("resolve", help="write stand-off annotations with their text")
