@@ -4,7 +4,7 @@ Typical use in a batch job::
 
     from inference import Classifier
 
-    classifier = Classifier.from_pretrained("runs/tiny")
+    classifier = Classifier.from_pretrained(folder)   # or DEFAULT_MODEL_DIR, the model shipped here
     for predictions in classifier.classify_many(articles):
         ...
 

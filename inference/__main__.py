@@ -2,7 +2,7 @@
 
 Examples::
 
-    python -m inference --model runs/tiny seeds/000_b10947e7783b1602.txt
+    python -m inference seeds/000_b10947e7783b1602.txt      # the model shipped in the package
     python -m inference --model runs/tiny archive.jsonl --output labels.jsonl --resume
     cat article.txt | python -m inference --model runs/tiny --html view.html
 
