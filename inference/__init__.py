@@ -4,7 +4,7 @@ Typical use in a batch job::
 
     from inference import Classifier
 
-    classifier = Classifier.from_pretrained(folder)   # or DEFAULT_MODEL_DIR, the model shipped here
+    classifier = Classifier.from_pretrained(folder)   # inference.classifier.DEFAULT_MODEL_DIR: the shipped model
     for predictions in classifier.classify_many(articles):
         ...
 
