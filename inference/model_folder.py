@@ -117,7 +117,6 @@ def save_model_folder(
     settings: ModelSettings,
     training_config: dict[str, Any] | None = None,
     metrics: dict[str, Any] | None = None,
-    dtype: str = "float32",
 ) -> Path:
     """Write a model folder that :func:`check_model_folder` and ``Classifier.from_pretrained`` accept.
 
@@ -133,8 +132,6 @@ def save_model_folder(
         settings: Inference settings for ``speech_acts.json``.
         training_config: The config as used, for ``training_config.yaml``.
         metrics: Figures for ``metrics.json``.
-        dtype: ``"float32"``, or ``"float16"`` to halve the weights on disk (shipped models;
-            inference loads them back in the precision it runs in).
 
     Returns:
         The folder.
@@ -143,10 +140,6 @@ def save_model_folder(
 
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
-    if dtype == "float16":
-        import copy
-
-        model = copy.deepcopy(model).half()
     model.save_pretrained(path, safe_serialization=True)
     tokenizer.save_pretrained(path)
     settings.save(path)

@@ -36,11 +36,11 @@ from inference import LABEL2ID, LABELS, Classifier, DeviceError, LabelMismatchEr
 
 from .baselines import baseline_reports
 from .calibration import softmax
-from .data import DataError, file_format, load_corpus, load_examples
+from .data import DataError, article_examples, file_format, load_corpus, load_examples
 from .news_corpus import NewsCorpusError
 from .reports import format_report_table
 from .scoring import classification_report, span_scores
-from .standoff import resolve_standoff
+from .standoff import StandoffError, resolve_standoff
 
 DEFAULT_DATA = ("seeds/real/test.jsonl", "seeds/corpus/test.jsonl")
 DEFAULT_TRAIN = ("seeds/corpus/train.jsonl", "seeds/real/train.jsonl")
@@ -157,7 +157,14 @@ def score_file(classifier: Classifier, path: str, train_texts: list[str], train_
     Returns:
         The metrics, the errors (most confident first), the probabilities and the gold ids.
     """
-    examples = load_examples(path, news_corpus=news_corpus)
+    # Article-level files are read once: their examples come from the same records.
+    kind = file_format(path)
+    articles = []
+    if kind == "corpus":
+        articles = load_corpus(path)
+    elif kind == "standoff":
+        articles = resolve_standoff(path, news_corpus)
+    examples = article_examples(articles, path) if articles else load_examples(path, news_corpus=news_corpus)
     gold = np.array([LABEL2ID[e.label] for e in examples])
     logits = classifier.predict_logits([e.text for e in examples])
     temperature = classifier.settings.temperature
@@ -166,12 +173,6 @@ def score_file(classifier: Classifier, path: str, train_texts: list[str], train_
     labels = {"train": train_labels, "data": [e.label for e in examples]}
     metrics: dict[str, Any] = {"data": str(path), "sentences": len(examples), "sentence_level": report,
                                "baselines": baseline_reports(texts, labels)["data"]}
-    kind = file_format(path)
-    articles = []
-    if kind == "corpus":
-        articles = load_corpus(path)
-    elif kind == "standoff":
-        articles = resolve_standoff(path, news_corpus)
     if articles and not any(article.get("partial") for article in articles):
         boundaries, e2e_gold, e2e_predicted = end_to_end(classifier, articles)
         metrics["sentence_splitting"] = boundaries
@@ -279,7 +280,7 @@ def cli(argv: list[str] | None = None) -> int:
     """
     try:
         main(argv)
-    except (DataError, NewsCorpusError, ModelFolderError, LabelMismatchError, DeviceError) as error:
+    except (DataError, StandoffError, NewsCorpusError, ModelFolderError, LabelMismatchError, DeviceError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
