@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from inference import split_sentences  # noqa: E402
+from inference import LABELS, split_sentences  # noqa: E402
 from training.lexicon import COMMON_CUES, CUES, _verbs, keyword_label, simplify  # noqa: E402
 from training.news_corpus import iter_news_articles, story_groups  # noqa: E402
 
@@ -67,6 +67,8 @@ TRAIN_TOPUPS = (
     ("train-topup2", re.compile(f"{COMMON_CUES['refusal'].pattern}|{WARNING_VERBS.pattern}"), 660),
 )
 MAX_PER_ARTICLE = 3
+# Second round (2026-12, after the first model was shipped): uncertainty sampling, see write_round2.
+ROUND2_QUOTA = 6000
 BATCH_SENTENCES = 330
 
 
@@ -226,6 +228,11 @@ def write_batches(out: Path, heldout_path: Path, model: str | None) -> None:
                 jobs.append((kind, article, chosen, len(chosen)))
         filled[kind] = taken
     print("train buckets:", dict(filled))
+    _write_jobs(out, jobs)
+
+
+def _write_jobs(out: Path, jobs: list, prefix: str = "batch") -> None:
+    """Group labeling jobs into batches of about :data:`BATCH_SENTENCES` and write them."""
     batches, current, size = [], [], 0
     for job in jobs:
         if current and (size + job[3] > BATCH_SENTENCES or job[0] != current[-1][0]):
@@ -241,19 +248,19 @@ def write_batches(out: Path, heldout_path: Path, model: str | None) -> None:
                   + ("Label EVERY sentence of every article.\n" if not kind.startswith("train")
                      else "Label ONLY the sentences marked ► (the rest is context).\n"))
         body = "\n\n".join(_render(article, indices) for _, article, indices, _ in batch)
-        (out / f"batch_{number:02d}.md").write_text(header + "\n" + body + "\n", encoding="utf-8")
+        (out / f"{prefix}_{number:02d}.md").write_text(header + "\n" + body + "\n", encoding="utf-8")
         targets = [{"article": a.key, "index": i, "split": k.split("-")[0]}
                    for k, a, indices, _ in batch
                    for i in (indices if indices is not None else range(len(split_sentences(a.text))))]
-        (out / f"batch_{number:02d}.targets.jsonl").write_text(
+        (out / f"{prefix}_{number:02d}.targets.jsonl").write_text(
             "".join(json.dumps(t) + "\n" for t in targets), encoding="utf-8")
-        print(f"batch_{number:02d}.md: {kind}, {len(targets)} sentences, {len(batch)} articles")
+        print(f"{prefix}_{number:02d}.md: {kind}, {len(targets)} sentences, {len(batch)} articles")
 
 
 def _read_labels(folder: Path) -> dict[tuple[str, int], str]:
-    """Labels written by annotators: ``{(article, index): label}`` from every ``batch_*.jsonl``."""
+    """Labels written by annotators: ``{(article, index): label}`` from every ``*.jsonl`` of ``folder``."""
     labels = {}
-    for path in sorted(folder.glob("batch_*.jsonl")):
+    for path in sorted(folder.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 record = json.loads(line)
@@ -341,10 +348,118 @@ def _disagreements(pool, model: str) -> set[tuple[str, int]]:
     return {(key, index) for (key, index, _), m, t in zip(sentences, model_ids, tfidf_ids) if m != t}
 
 
+def _labeled_articles() -> set[str]:
+    """Keys of every article already in ``{train,dev,test}.jsonl``."""
+    keys = set()
+    for split in ("train", "dev", "test"):
+        for line in (Path(__file__).with_name(f"{split}.jsonl")).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                keys.add(json.loads(line)["article"])
+    return keys
+
+
+def write_round2(out: Path, heldout_path: Path, model: str) -> None:
+    """Write the second train round: sentences on the model's act/background boundary (uncertainty sampling).
+
+    The pool is every article outside the held-out stories and outside the labeled files, in the
+    seeded order of the first round. A sentence (4 to 90 words) is a candidate when the shipped
+    model, the TF-IDF baseline (trained on the written corpus plus real train) or the keyword
+    lexicon calls it an act, or when the model gives background less than 0.8. Each article gives
+    at most :data:`MAX_PER_ARTICLE` candidates, the least certain first, until
+    :data:`ROUND2_QUOTA` sentences. The models only choose sentences: annotators never see a label.
+    Two seeded batches are also written as ``second_*.md`` for the blind second annotation.
+    """
+    from inference import Classifier, TextNormalizer
+    from training.baselines import train_tfidf_logreg
+    from training.data import load_examples
+
+    out.mkdir(parents=True, exist_ok=True)
+    heldout = read_heldout(heldout_path)
+    excluded = {key for entries in heldout.values() for key, _ in entries} | _labeled_articles()
+    articles = {a.key: a for a in iter_news_articles()}
+    pool = [a for key, a in sorted(articles.items()) if key not in excluded]
+    random.Random(SEED).shuffle(pool)
+    classifier = Classifier.from_pretrained(model)
+    normalizer = TextNormalizer()
+    here = Path(__file__).resolve().parent
+    train = load_examples(here.parent / "corpus" / "train.jsonl") + load_examples(here / "train.jsonl")
+    tfidf = train_tfidf_logreg([normalizer(e.text) for e in train], [e.label for e in train])
+    background = len(LABELS) - 1
+    jobs, taken, start = [], 0, 0
+    while taken < ROUND2_QUOTA and start < len(pool):
+        chunk = pool[start : start + 500]
+        start += 500
+        sentences = [(a, i, s.text) for a in chunk for i, s in enumerate(split_sentences(a.text))
+                     if 4 <= len(s.text.split()) <= 90]
+        texts = [text for _, _, text in sentences]
+        probabilities = classifier.predict_proba(texts)
+        tfidf_ids = tfidf.predict([normalizer(text) for text in texts])
+        by_article = defaultdict(list)
+        for (article, index, text), p, t in zip(sentences, probabilities, tfidf_ids):
+            act = p.argmax() != background or t != background or keyword_label(text) != "background"
+            if act or p[background] < 0.8:
+                by_article[article.key].append((float(p.max()), index))
+        for article in chunk:
+            chosen = sorted(index for _, index in sorted(by_article[article.key])[:MAX_PER_ARTICLE])
+            chosen = chosen[: ROUND2_QUOTA - taken]
+            if chosen:
+                taken += len(chosen)
+                (out / "articles").mkdir(exist_ok=True)
+                (out / "articles" / f"{article.key}.txt").write_text(article.text + "\n", encoding="utf-8")
+                jobs.append(("train-round2", article, chosen, len(chosen)))
+    print(f"round 2: {taken} sentences in {len(jobs)} articles (pool read up to article {start})")
+    _write_jobs(out, jobs, prefix="round2")
+    batches = sorted(out.glob("round2_*.md"))
+    for number, path in enumerate(random.Random(SEED).sample(batches, 2)):
+        (out / f"second_{number:02d}.md").write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        print(f"second_{number:02d}.md: a blind copy of {path.name}")
+
+
+def add_train_labels(labels_dir: Path, adjudication: Path, heldout_path: Path) -> None:
+    """Merge a later round's labels into ``train.jsonl``, refusing held-out articles and relabeled spans."""
+    from training.news_corpus import load_news_index, sentence_sha
+
+    labels = _read_labels(labels_dir)
+    if adjudication.is_file():
+        for line in adjudication.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line) if line.strip() else None
+            if record and (record["article"], record["index"]) in labels:
+                if record["final"] is None:
+                    raise SystemExit(f"{adjudication}: {record['article']}#{record['index']} is not adjudicated yet")
+                labels[record["article"], record["index"]] = record["final"]
+    heldout = read_heldout(heldout_path)
+    held = {key for entries in heldout.values() for key, _ in entries}
+    bad = sorted({key for key, _ in labels if key in held})
+    if bad:
+        raise SystemExit(f"{labels_dir}: {len(bad)} held-out article(s) among the labels, e.g. {bad[0]}")
+    train_path = Path(__file__).with_name("train.jsonl")
+    records = {}
+    for line in train_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            records[record["article"]] = record
+    index = load_news_index()
+    added = 0
+    for (key, number), label in sorted(labels.items()):
+        if label not in LABELS:
+            raise SystemExit(f"{labels_dir}: {key}#{number}: unknown label {label!r}")
+        sentence = split_sentences(index[key])[number]
+        span = {"start": sentence.start, "end": sentence.end, "label": label, "sha": sentence_sha(sentence.text)}
+        record = records.setdefault(key, {"article": key, "sentences": []})
+        old = [s for s in record["sentences"] if s["start"] == span["start"]]
+        if old and old[0]["label"] != label:
+            raise SystemExit(f"{key}#{number}: labeled {old[0]['label']} in {train_path}, {label} in {labels_dir}")
+        if not old:
+            record["sentences"] = sorted(record["sentences"] + [span], key=lambda s: s["start"])
+            added += 1
+    train_path.write_text("".join(json.dumps(r) + "\n" for r in records.values()), encoding="utf-8")
+    print(f"{train_path}: {added} sentences added; {len(records)} articles")
+
+
 def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=["heldout", "batches", "agreement", "assemble"])
+    parser.add_argument("step", choices=["heldout", "batches", "agreement", "assemble", "round2", "add"])
     parser.add_argument("--out", type=Path, help="heldout: the file; batches: a folder outside the repository; "
                         "assemble: the folder of the stand-off files")
     parser.add_argument("--labels", type=Path, help="agreement, assemble: the first annotation's label files")
@@ -359,6 +474,10 @@ def main() -> None:
         write_batches(args.out, args.heldout, args.model)
     elif args.step == "agreement":
         agreement(args.labels, args.second, args.adjudication)
+    elif args.step == "round2":
+        write_round2(args.out, args.heldout, args.model or "inference/default_model")
+    elif args.step == "add":
+        add_train_labels(args.labels, args.adjudication, args.heldout)
     else:
         assemble(args.labels, args.heldout, args.adjudication, args.out or Path(__file__).parent)
 
