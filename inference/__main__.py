@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--model", default=os.environ.get(MODEL_ENV_VAR, DEFAULT_MODEL_DIR),
-        help=f"model folder written by training (default: ${MODEL_ENV_VAR} or {DEFAULT_MODEL_DIR})",
+        help=f"model folder written by training (default: ${MODEL_ENV_VAR}, else the model shipped in the package, "
+        "inference/default_model)",
     )
     parser.add_argument("--output", "-o", type=Path, help="JSONL output file (default: stdout)")
     parser.add_argument("--resume", action="store_true", help="skip ids already complete in --output")

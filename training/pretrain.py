@@ -121,7 +121,6 @@ class PretrainRunArguments:
     max_time_minutes: float | None = field(default=None, metadata={"help": "Stop (and save) after this long."})
     save_every_minutes: float = field(default=5.0, metadata={"help": "Write a checkpoint this often."})
     eval_every_minutes: float = field(default=5.0, metadata={"help": "Score the held-out blocks this often."})
-    save_dtype: str = field(default="float16", metadata={"help": "Weights dtype of the final folder."})
 
 
 ARGUMENT_CLASSES = (PretrainModelArguments, PretrainDataArguments, PretrainRunArguments, TrainingArguments)
@@ -395,17 +394,14 @@ def prepare(model_args, data_args, training_args, output_dir: Path):
     return normalizer, tokenizer, blocks, model
 
 
-def save_encoder(model, tokenizer, folder: Path, normalizer: TextNormalizer, data_args, record: dict[str, Any],
-                 dtype: str = "float32") -> None:
-    """Write an encoder folder: weights (safetensors), tokenizer, config, ``pretraining.json``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    to_save = model
-    if dtype == "float16":
-        import copy
+def save_encoder(model, tokenizer, folder: Path, normalizer: TextNormalizer, data_args, record: dict[str, Any]) -> None:
+    """Write an encoder folder: fp32 weights (safetensors), tokenizer, config, ``pretraining.json``.
 
-        to_save = copy.deepcopy(model).half()
-    to_save.config.architectures = ["BertForMaskedLM"]
-    to_save.save_pretrained(folder, safe_serialization=True)
+    Halving the weights for shipping is :mod:`training.export`'s job, as for classifiers.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    model.config.architectures = ["BertForMaskedLM"]
+    model.save_pretrained(folder, safe_serialization=True)
     tokenizer.save_pretrained(folder)
     settings = {"normalization": normalizer.to_dict(), "block_size": data_args.block_size, **record}
     (folder / PRETRAINING_FILE).write_text(json.dumps(settings, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -552,7 +548,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     final = output_dir / "encoder"
     if final.exists():
         shutil.rmtree(final)
-    save_encoder(trainer.model, tokenizer, final, normalizer, data_args, record, dtype=run_args.save_dtype)
+    save_encoder(trainer.model, tokenizer, final, normalizer, data_args, record)
     if curve:
         plot_curve(curve, tokens_per_step, final / "learning_curve.png")
     write_card(final, record)
