@@ -6,6 +6,12 @@ Usage::
     python seeds/real/prepare.py batches --out /tmp/labeling [--model runs/tiny]
     python seeds/real/prepare.py agreement --labels /tmp/labeling/out --second /tmp/labeling/second
     python seeds/real/prepare.py assemble --labels /tmp/labeling/out
+    # second round (2026-12): uncertainty sampling, blind second annotation, consistency review
+    python seeds/real/prepare.py round2 --out /tmp/labeling2 --model inference/default_model
+    python seeds/real/prepare.py agreement --labels FIRST --second /tmp/labeling2/second \
+        --adjudication /tmp/labeling2/adjudication_round2.jsonl
+    python seeds/real/prepare.py add --labels /tmp/labeling2/out
+    python seeds/real/prepare.py correct --corrections /tmp/labeling2/corrections/*.jsonl
 
 ``heldout`` picks the dev and test articles and writes their keys, and the keys of every article
 of the same story, to ``heldout.txt``: pretraining and the train sample never use them.
@@ -14,6 +20,9 @@ repository: the corpus text never enters it. Annotators label them under ``GUIDE
 and never see a model's label. ``agreement`` computes Cohen's kappa on the blind second
 annotation and lists the disagreements in ``adjudication.jsonl``, where each gets a final
 label and its ruling. ``assemble`` writes the stand-off files ``{train,dev,test}.jsonl``.
+``round2`` writes the second train round's batches (:func:`write_round2`), ``add`` merges its
+labels into ``train.jsonl``, and ``correct`` applies a consistency review to every split,
+recording each change in ``adjudication.jsonl``.
 
 How the sample is drawn (also in ``seeds/README.md``):
 
@@ -456,10 +465,56 @@ def add_train_labels(labels_dir: Path, adjudication: Path, heldout_path: Path) -
     print(f"{train_path}: {added} sentences added; {len(records)} articles")
 
 
+def apply_corrections(paths: list[Path], adjudication: Path) -> None:
+    """Apply consistency-review corrections to the stand-off files and record each in ``adjudication``.
+
+    Each correction is ``{"split", "article", "index", "old", "new", "ruling"}``; ``split`` is
+    ``train``, ``dev`` or ``test`` (``round2`` means train). A correction whose ``old`` label is
+    not the file's label is refused, so a review made on stale labels cannot land.
+    """
+    from training.news_corpus import load_news_index
+
+    corrections = [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines()
+                   if line.strip()]
+    index = load_news_index()
+    files = {}
+    for split in ("train", "dev", "test"):
+        path = Path(__file__).with_name(f"{split}.jsonl")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        files[split] = (path, [json.loads(line) for line in lines if line.strip()])
+    by_key = {(split, record["article"]): record for split, (_, records) in files.items() for record in records}
+    changed = defaultdict(int)
+    seen = set()
+    for fix in corrections:
+        split = "train" if fix["split"] == "round2" else fix["split"]
+        where = f"{fix['article']}#{fix['index']}"
+        if (fix["article"], fix["index"]) in seen:
+            raise SystemExit(f"{where}: corrected twice")
+        seen.add((fix["article"], fix["index"]))
+        record = by_key.get((split, fix["article"]))
+        if record is None or fix["new"] not in LABELS:
+            raise SystemExit(f"{where}: not in {split}.jsonl, or unknown label {fix['new']!r}")
+        start = split_sentences(index[fix["article"]])[fix["index"]].start
+        spans = [span for span in record["sentences"] if span["start"] == start]
+        if not spans or spans[0]["label"] != fix["old"]:
+            raise SystemExit(f"{where}: {split}.jsonl has {spans[0]['label'] if spans else 'no label'}, "
+                             f"the correction expects {fix['old']}")
+        spans[0]["label"] = fix["new"]
+        changed[split] += 1
+    with adjudication.open("a", encoding="utf-8") as handle:
+        for fix in corrections:
+            handle.write(json.dumps({"article": fix["article"], "index": fix["index"], "first": fix["old"],
+                                     "second": None, "final": fix["new"], "ruling": fix["ruling"],
+                                     "review": "2026-12 consistency review"}, ensure_ascii=False) + "\n")
+    for path, records in files.values():
+        path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    print(f"corrections applied: {dict(changed)}; recorded in {adjudication}")
+
+
 def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=["heldout", "batches", "agreement", "assemble", "round2", "add"])
+    parser.add_argument("step", choices=["heldout", "batches", "agreement", "assemble", "round2", "add", "correct"])
     parser.add_argument("--out", type=Path, help="heldout: the file; batches: a folder outside the repository; "
                         "assemble: the folder of the stand-off files")
     parser.add_argument("--labels", type=Path, help="agreement, assemble: the first annotation's label files")
@@ -467,6 +522,7 @@ def main() -> None:
     parser.add_argument("--adjudication", type=Path, default=Path(__file__).with_name("adjudication.jsonl"))
     parser.add_argument("--heldout", type=Path, default=Path(__file__).with_name("heldout.txt"))
     parser.add_argument("--model", help="model folder for the disagreement bucket")
+    parser.add_argument("--corrections", type=Path, nargs="*", default=[], help="correct: review files")
     args = parser.parse_args()
     if args.step == "heldout":
         write_heldout(args.out)
@@ -476,6 +532,8 @@ def main() -> None:
         agreement(args.labels, args.second, args.adjudication)
     elif args.step == "round2":
         write_round2(args.out, args.heldout, args.model or "inference/default_model")
+    elif args.step == "correct":
+        apply_corrections(args.corrections, args.adjudication)
     elif args.step == "add":
         add_train_labels(args.labels, args.adjudication, args.heldout)
     else:
