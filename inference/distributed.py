@@ -61,7 +61,8 @@ from .shards import (
     write_part,
 )
 
-DEFAULT_SHARD_LINES = 1000
+DEFAULT_SHARD_LINES = 250
+"""Small enough that a few thousand articles keep several workers busy; a million make 4,000 part files."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,11 +240,12 @@ def run_on_ray(args: argparse.Namespace, shards: list[Shard]) -> Iterator[ShardR
     Raises:
         JobError: If Ray fails (a worker dies, a shard cannot be read); the message is Ray's last line.
     """
+    options = local_ray_options()  # before the import: Ray reads its environment then
     import ray  # here, not at the top: ``import inference`` and ``--help`` must work without Ray
 
     started = not ray.is_initialized()
     if started:
-        ray.init(**local_ray_options())
+        ray.init(**options)
     try:
         context = ray.data.DataContext.get_current()
         # In order, as python -m inference: the first of two records with one id is the one kept.
@@ -291,13 +293,19 @@ def _first_exception(error: Exception) -> str:
 
 
 def local_ray_options() -> dict[str, Any]:
-    """``ray.init`` options: none when ``$RAY_ADDRESS`` names a cluster, else a local instance's."""
+    """``ray.init`` options: none when ``$RAY_ADDRESS`` names a cluster, else a local instance's.
+
+    For a local instance it also sets, unless the user has, two variables that Ray reads when it
+    is imported, so call it first.
+    """
     if os.environ.get("RAY_ADDRESS"):
         return {}
-    # A local instance serves this machine only: no dashboard, loopback addresses, and no usage
-    # report sent out (unless the user has chosen otherwise).
+    # A local instance serves this machine only: its servers listen on loopback addresses (Ray's
+    # single-machine mode, the default on macOS; on Linux Ray would bind to the machine's own
+    # address), it sends no usage report, and it runs no dashboard.
+    os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    return {"include_dashboard": False, "_node_ip_address": "127.0.0.1"}
+    return {"include_dashboard": False}
 
 
 class ShardLabeler:

@@ -23,6 +23,9 @@ from inference.shards import MANIFEST, read_manifest
 
 from .conftest import CORPUS_DIR, ROOT, read_jsonl, write_jsonl
 
+# Before Ray is imported, which reads them: a local instance on loopback addresses, no usage report.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 ray = pytest.importorskip("ray")
 
 ARTICLES = 300
@@ -31,18 +34,11 @@ BAD_LINES = ["{broken json\n", {"id": "no-text"}]
 
 @pytest.fixture(scope="module")
 def ray_address():
-    usage_stats = os.environ.get("RAY_USAGE_STATS_ENABLED")
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"  # tests send nothing out
-    ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False,
-             logging_level="warning")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="warning")
     try:
         yield ray.get_runtime_context().gcs_address
     finally:
         ray.shutdown()
-        if usage_stats is None:
-            os.environ.pop("RAY_USAGE_STATS_ENABLED", None)
-        else:
-            os.environ["RAY_USAGE_STATS_ENABLED"] = usage_stats
 
 
 def seed_sentences() -> list[str]:
