@@ -10,6 +10,9 @@ split, scores validation and test, and writes a self-describing model folder: we
 (safetensors), tokenizer, ``config.json`` with the labels, ``speech_acts.json``
 (normalization, max length, temperature), ``training_config.yaml``, ``metrics.json`` and a
 model card (``README.md``).
+
+Launched in several processes (``accelerate launch --multi_gpu``, ``torchrun``) it trains with
+DDP, on CUDA with NCCL or on the CPU with gloo; only the main process calibrates, scores and writes.
 """
 
 from __future__ import annotations
