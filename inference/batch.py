@@ -78,8 +78,22 @@ def _decode(raw: bytes | str, where: str) -> str | BadRecord:
         return BadRecord(where, f"not UTF-8 (byte {raw[error.start]:#04x} at offset {error.start})")
 
 
-def _read_jsonl(lines: Iterable[bytes | str], name: str) -> Iterator[Article | BadRecord]:
-    for number, raw in enumerate(lines, start=1):
+def read_jsonl_lines(lines: Iterable[bytes | str], name: str, first_line: int = 1) -> Iterator[Article | BadRecord]:
+    """Records of JSONL lines, numbered as lines of the file ``name`` from ``first_line`` on.
+
+    The reader behind :func:`read_articles`, also used on a slice of a file (a shard of
+    :mod:`inference.shards`), so that every bad record is reported with its line in the whole
+    file. A byte order mark is dropped only from line 1.
+
+    Args:
+        lines: Lines as bytes (decoded here; a line that is not UTF-8 is a bad record) or str.
+        name: The file, as reported in ``source`` and in bad records.
+        first_line: The number of the first line in the file.
+
+    Yields:
+        An :class:`Article` per record, or a :class:`BadRecord`; blank lines are skipped.
+    """
+    for number, raw in enumerate(lines, start=first_line):
         where = f"{name}:{number}"
         line = _decode(raw, where)
         if isinstance(line, BadRecord):
@@ -150,7 +164,7 @@ def read_articles(inputs: Iterable[str], stdin: TextIO | None = None) -> Iterato
 def _read_file(path: Path, name: str) -> Iterator[Article | BadRecord]:
     if path.suffix.lower() == JSONL_SUFFIX:
         with path.open("rb") as handle:  # binary lines split at b"\n" only
-            yield from _read_jsonl(handle, name)
+            yield from read_jsonl_lines(handle, name)
         return
     text = _decode(path.read_bytes(), name)
     yield text if isinstance(text, BadRecord) else Article(name, text.removeprefix(BOM), name)
@@ -165,7 +179,7 @@ def _read_stdin(stream: TextIO) -> Iterator[Article | BadRecord]:
     else:
         is_jsonl = first.removeprefix(BOM).startswith("{")
     if is_jsonl:
-        yield from _read_jsonl(_prepend(first, handle), "<stdin>")
+        yield from read_jsonl_lines(_prepend(first, handle), "<stdin>")
         return
     text = _decode(first + handle.read(), "<stdin>")
     if isinstance(text, BadRecord):

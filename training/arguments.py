@@ -7,6 +7,7 @@ on the command line: ``--num_train_epochs 1 --output_dir runs/try``.
 
 from __future__ import annotations
 
+import os
 import types
 import typing
 from collections.abc import Sequence
@@ -193,7 +194,9 @@ def load_config(
     Values get their fields' declared types (:func:`coerce_config`). On CUDA, unless the
     config sets ``fp16`` or ``bf16``, bf16 is used where supported, else fp16. Without CUDA,
     unless the config sets it, ``dataloader_pin_memory`` is off (pinned memory needs an
-    accelerator). The same file therefore runs on CPU and GPU.
+    accelerator) and, launched in several processes, they train together on the CPU
+    (``use_cpu``) with the ``gloo`` backend. The same file therefore runs on CPU and GPU, in one
+    process or several.
 
     Args:
         path: The YAML file.
@@ -216,8 +219,18 @@ def load_config(
     on_cuda = torch.cuda.is_available() and not config.get("use_cpu")
     if on_cuda and "fp16" not in config and "bf16" not in config:
         config["bf16" if torch.cuda.is_bf16_supported() else "fp16"] = True
+    processes = int(os.environ.get("WORLD_SIZE", "1"))
+    if processes > 1:
+        # A BERT classifier uses every parameter in each step: DDP need not look for unused ones
+        # (the Trainer's default), which costs a pass over the autograd graph per step.
+        config.setdefault("ddp_find_unused_parameters", False)
     if not on_cuda:
         config.setdefault("dataloader_pin_memory", False)
+        if processes > 1:
+            # Several processes without CUDA (torchrun, accelerate launch --multi_gpu): accelerate
+            # joins them in one DDP group only when told they run on the CPU, and gloo is its CPU backend.
+            config.setdefault("use_cpu", True)
+            config.setdefault("ddp_backend", "gloo")
     return config
 
 

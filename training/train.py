@@ -10,6 +10,9 @@ split, scores validation and test, and writes a self-describing model folder: we
 (safetensors), tokenizer, ``config.json`` with the labels, ``speech_acts.json``
 (normalization, max length, temperature), ``training_config.yaml``, ``metrics.json`` and a
 model card (``README.md``).
+
+Launched in several processes (``accelerate launch --multi_gpu``, ``torchrun``) it trains with
+DDP, on CUDA with NCCL or on the CPU with gloo; only the main process calibrates, scores and writes.
 """
 
 from __future__ import annotations
@@ -138,13 +141,39 @@ def build_trainer(model, tokenizer, training_args, objective_args, datasets, tra
     )
 
 
-def calibrate_and_score(trainer, datasets, splits, texts, objective_args, seed: int) -> dict[str, Any]:
-    """Fit the temperature on validation; score every split but train, with the baselines."""
-    # Take gold labels from the prediction output: the eval sampler may reorder examples.
+def check_complete(prediction, dataset, name: str) -> None:
+    """Refuse predictions that do not cover a split exactly once.
+
+    Under DDP each process scores a slice of the split, padded so that all slices are even; the
+    ``Trainer`` gathers the slices and drops the padding (``gather_for_metrics``). Metrics on
+    duplicated or missing sentences would look plausible, so the count is checked, not trusted.
+
+    Raises:
+        RuntimeError: If the number of predictions differs from the number of sentences.
+    """
+    if len(prediction.label_ids) != len(dataset):
+        raise RuntimeError(f"{name}: {len(prediction.label_ids)} predictions for {len(dataset)} sentences "
+                           "(evaluation across processes duplicated or dropped some)")
+
+
+def predict_splits(trainer, datasets) -> dict[str, Any]:
+    """Predictions on every split but train, gathered from all processes (each process must call this).
+
+    Evaluation during training goes through the same gathering (``Trainer.evaluation_loop``).
+    """
     outputs = {name: trainer.predict(dataset) for name, dataset in datasets.items() if name != "train"}
+    for name, output in outputs.items():
+        check_complete(output, datasets[name], name)
+    return outputs
+
+
+def calibrate_and_score(outputs, splits, texts, objective_args, seed: int) -> dict[str, Any]:
+    """Fit the temperature on validation; score every split but train, with the baselines (main process only)."""
+    # Take gold labels from the prediction output: the eval sampler may reorder examples.
     logits = {name: output.predictions for name, output in outputs.items()}
     gold = {name: np.asarray(output.label_ids) for name, output in outputs.items()}
     temperature = fit_temperature(logits["validation"], gold["validation"]) if objective_args.calibrate else 1.0
+    print(f"calibration: temperature {temperature:.3f} fitted on {len(gold['validation'])} validation sentences")
     metrics: dict[str, Any] = {
         name: classification_report(logits[name], gold[name], temperature=temperature) for name in logits
     }
@@ -156,7 +185,12 @@ def calibrate_and_score(trainer, datasets, splits, texts, objective_args, seed: 
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Train from a config file plus ``--key value`` overrides; returns the metrics written."""
+    """Train from a config file plus ``--key value`` overrides; returns the metrics written.
+
+    Launched in several processes (``accelerate launch``, ``torchrun``), all of them train and
+    predict together (DDP), but only the main process fits the temperature, scores the splits and
+    the baselines, and writes the model folder; the others wait for it and return ``{}``.
+    """
     parser = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", required=True, help="YAML file in configs/")
     cli, rest = parser.parse_known_args(argv)
@@ -181,7 +215,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     trainer = build_trainer(model, tokenizer, training_args, objective_args, datasets, splits["train"])
     trainer.train()
-    metrics = calibrate_and_score(trainer, datasets, splits, texts, objective_args, training_args.seed)
+    outputs = predict_splits(trainer, datasets)
+    if not trainer.is_world_process_zero():
+        trainer.accelerator.wait_for_everyone()  # until the main process has written the model folder
+        return {}
+    metrics = calibrate_and_score(outputs, splits, texts, objective_args, training_args.seed)
     metrics["data_files"] = files
 
     output_dir = Path(training_args.output_dir)
@@ -196,7 +234,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if name != "train":
             print(f"\n{name} ({len(splits[name])} sentences)")
             print(format_report_table({"model": metrics[name], **metrics["baselines"].get(name, {})}))
-    print(f"\ntemperature {metrics['temperature']:.3f}; model saved to {output_dir}")
+    print(f"\ntemperature {metrics['temperature']:.3f}; model saved to {output_dir} "
+          f"(process {training_args.process_index} of {training_args.world_size})")
+    trainer.accelerator.wait_for_everyone()
     return metrics
 
 
@@ -207,6 +247,9 @@ def cli() -> None:
     except (ConfigError, DataError, NewsCorpusError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
+    finally:
+        if torch.distributed.is_available() and torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()  # a clean exit for every process of a DDP run
 
 
 if __name__ == "__main__":
