@@ -40,7 +40,7 @@ from tqdm import tqdm
 
 from .batch import BatchSummary
 from .classifier import DEFAULT_MODEL_DIR, MODEL_ENV_VAR, Classifier
-from .job import JobError, OutputLock
+from .job import JobError, OutputLock, check_creatable
 from .model_folder import ModelSettings, check_model_folder, check_settings_fit_model, read_model_config
 from .shards import (
     MANIFEST,
@@ -171,13 +171,7 @@ def check_output_folder(folder: Path, inputs: list[Path]) -> None:
     """
     if folder.exists() and not folder.is_dir():
         raise JobError(f"--output {folder} is not a folder")
-    existing = folder.absolute()
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise JobError(f"--output {folder} cannot be created: {existing} is not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise JobError(f"--output {folder} is not writable ({existing})")
+    check_creatable(folder, f"--output {folder}")
     resolved = Path(os.path.realpath(folder))
     for path in inputs:
         if resolved in Path(os.path.realpath(path)).parents:

@@ -98,13 +98,30 @@ def _check_writable(path: Path, role: str) -> None:
             raise JobError(f"{role} is not a regular file")
         if not os.access(path, os.W_OK):
             raise JobError(f"{role} is not writable")
-    folder = path.absolute().parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise JobError(f"{role} cannot be created: {folder} is not a directory")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise JobError(f"{role} cannot be created: {folder} is not writable")
+    check_creatable(path.absolute().parent, role)
+
+
+def check_creatable(folder: Path, role: str) -> Path:
+    """Refuse a folder that cannot be created (or written, if it exists).
+
+    Args:
+        folder: The folder, existing or not.
+        role: How the error names it (e.g. ``--output x.jsonl``).
+
+    Returns:
+        The nearest existing folder: ``folder`` itself or its closest existing parent.
+
+    Raises:
+        JobError: If that nearest existing path is not a folder, or is not writable.
+    """
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise JobError(f"{role} cannot be created: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise JobError(f"{role} cannot be created: {existing} is not writable")
+    return existing
 
 
 class OutputLock:
