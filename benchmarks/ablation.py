@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/ablation.py --init-encoder runs/pretrain_news/init --mlm-encoder runs/pretrain_news/encoder
+    python benchmarks/ablation.py --init-encoder models/news-bert-mini --mlm-encoder runs/pretrain_news/encoder
 
 Fine-tunes six models with ``python -m training.train`` (configs/scratch.yaml for the
 from-scratch rows, configs/tiny.yaml for the encoder rows): {from scratch, subword-vector
